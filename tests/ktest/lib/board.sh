@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host side of a board run: our modules, the job disk, QEMU, the results.
+
+KDIR_BOARD() { echo "$BOARD_DIR/kbuild/usr/src/linux-headers-$KVER"; }
+
+# Build the xenpv modules for the board kernel when a driver set asks for
+# them; dom0 gets every module but the frontends, the domU the frontends.
+build_xenpv_modules() {
+	MODSTAGE=$RESULTS/modules
+	rm -rf "$MODSTAGE"
+	mkdir -p "$MODSTAGE/dom0"
+	[ "$FRONT" = xenpv ] || [ "$BACK" = xenpv ] || return 0
+	say "building xenpv modules for $KVER ($ARCH)"
+	local bdir=$RESULTS/build
+	rm -rf "$bdir"
+	mkdir -p "$bdir"
+	(cd "$TOP_DIR" && git ls-files -co --exclude-standard | grep -v '^tests/ktest/' |
+		cpio -pdm --quiet "$bdir") || die "cannot stage the sources"
+	make -C "$bdir" modules KDIR="$(KDIR_BOARD)" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		>"$RESULTS/modules-build.log" 2>&1 ||
+		{ tail -20 "$RESULTS/modules-build.log" >&2; die "module build failed (log: $RESULTS/modules-build.log)"; }
+	local ko fe=0 be=0
+	for ko in $(find "$bdir" -name '*.ko'); do
+		case "$(basename "$ko")" in
+		xen-blkfront.ko|xen-netfront.ko|xenpv-hvc.ko)
+			mkdir -p "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv"
+			cp "$ko" "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/"
+			fe=$((fe + 1))
+			;;
+		*)
+			cp "$ko" "$MODSTAGE/dom0/"
+			be=$((be + 1))
+			;;
+		esac
+	done
+	# The core module is needed on both sides.
+	if [ "$FRONT" = xenpv ]; then
+		[ "$fe" -gt 0 ] || die "--front xenpv: no xenpv frontend module is built yet"
+		for ko in "$MODSTAGE"/dom0/xenpv-bus.ko; do
+			[ -e "$ko" ] && cp "$ko" "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/"
+		done
+		(cd "$MODSTAGE/domu" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/domu.cpio.gz"
+	fi
+	if [ "$BACK" = xenpv ]; then
+		[ -e "$MODSTAGE/dom0/xen-blkback.ko" ] || [ -e "$MODSTAGE/dom0/xen-netback.ko" ] ||
+			die "--back xenpv: no xenpv backend module is built yet"
+	fi
+}
+
+# The per-run job disk: board scripts, scenarios, config, modules, the
+# domU initramfs.  dom0 writes its results back to it.
+make_job_disk() {
+	local dir=$RESULTS/job
+	rm -rf "$dir"
+	mkdir -p "$dir/results" "$dir/modules"
+	cp -r "$KTEST_DIR/board" "$KTEST_DIR/scenarios" "$dir/"
+	[ -d "$TOP_DIR/tests/bin" ] && cp -r "$TOP_DIR/tests/bin" "$dir/"
+	cp -r "$MODSTAGE"/. "$dir/modules/"
+	cp "$BOARD_DIR/domu-initrd.gz" "$dir/"
+	cat >"$dir/config" <<CFG
+ARCH=$ARCH
+DIST=$DIST
+XEN_VER=$XEN_VER
+KVER=$KVER
+FRONT=$FRONT
+BACK=$BACK
+KEEP=$KEEP
+BOARD_NIC="$BOARD_NIC"
+SCENARIOS="${SCENARIOS[*]}"
+CFG
+	JOB_IMG=$RESULTS/job.img
+	rm -f "$JOB_IMG"
+	mke2fs -q -t ext4 -L xenpvjob -d "$dir" "$JOB_IMG" 256M >/dev/null || die "cannot make the job disk"
+}
+
+qemu_cmdline() {
+	case "$ARCH" in
+	armhf)
+		QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
+			-m 1024 -smp 2 -display none -no-reboot
+			-kernel "$XEN_IMAGE"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=384M bootscrub=0"
+			-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
+			-device "guest-loader,addr=0x42000000,initrd=$BOARD_DIR/dom0-initrd.gz"
+			-drive "if=none,id=root,file=$BOARD_DIR/root.img,format=raw,snapshot=on"
+			-device virtio-blk-device,drive=root
+			-drive "if=none,id=job,file=$JOB_IMG,format=raw"
+			-device virtio-blk-device,drive=job
+			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
+		;;
+	x86_64)
+		QEMU=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m 2048 -smp 2
+			-display none -no-reboot
+			-kernel "$BOARD_DIR/xen.elf"
+			-append "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot"
+			-initrd "$BOARD_DIR/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init log_buf_len=1M,$BOARD_DIR/dom0-initrd.gz"
+			-drive "if=none,id=root,file=$BOARD_DIR/root.img,format=raw,snapshot=on"
+			-device virtio-blk-pci,drive=root
+			-drive "if=none,id=job,file=$JOB_IMG,format=raw"
+			-device virtio-blk-pci,drive=job
+			-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
+		;;
+	esac
+}
+
+# Boot, follow the console, collect results, print the summary.
+board_boot() {
+	local log=$RESULTS/console.log qpid line s npass=0 nfail=0 nskip=0
+	local limit=$((240 + 420 * ${#SCENARIOS[@]}))
+	qemu_cmdline
+	printf '%q ' "${QEMU[@]}" >"$RESULTS/qemu.cmdline"
+	: >"$log"
+	declare -A seen=()
+	if [ "$KEEP" = 1 ]; then
+		say "--keep: the board's console is this terminal (Ctrl-a x quits QEMU); log: $log"
+		"${QEMU[@]}" -chardev "stdio,id=s0,mux=on,signal=off,logfile=$log" -serial chardev:s0 -mon chardev=s0
+	else
+		"${QEMU[@]}" -chardev "file,id=s0,path=$log" -serial chardev:s0 -monitor none </dev/null &
+		qpid=$!
+		local end=$((SECONDS + limit)) state=boot alive=1
+		while [ $alive = 1 ]; do
+			[ $SECONDS -lt $end ] && kill -0 "$qpid" 2>/dev/null || alive=0
+			grep -a '^@@XENPV ' "$log" | tr -d '\r' >"$RESULTS/markers"
+			while IFS= read -r line; do
+				[ -n "${seen[$line]:-}" ] && continue
+				seen[$line]=1
+				case "$line" in
+				"@@XENPV RESULT "*) echo "${line#@@XENPV RESULT }" ;;
+				"@@XENPV DOM0-UP "*) say "dom0 up after $SECONDS s (${line#@@XENPV DOM0-UP })" ;;
+				"@@XENPV START "*) say "scenario ${line#@@XENPV START }" ;;
+				"@@XENPV WARN "*|"@@XENPV FATAL "*) say "${line#@@XENPV }" ;;
+				"@@XENPV DONE") state=done ;;
+				esac
+			done <"$RESULTS/markers"
+			if [ $state = done ] || grep -qa '@@XENPV FATAL' "$log"; then
+				break
+			fi
+			[ $alive = 1 ] && sleep 1
+		done
+		[ $state = done ] || say "board did not finish (time limit $limit s or QEMU exited); see $log"
+		kill "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	fi
+	# Results written by dom0 on the job disk.
+	debugfs -R "rdump /results $RESULTS" "$JOB_IMG" >/dev/null 2>&1
+	grep -a '^@@XENPV RESULT ' "$log" | tr -d '\r' | sed 's/^@@XENPV RESULT //' >"$RESULTS/summary"
+	for s in "${SCENARIOS[@]}"; do
+		line=$(grep -E "^(PASS|FAIL|SKIP) $s( |:|$)" "$RESULTS/summary" | tail -n1)
+		case "$line" in
+		PASS*) npass=$((npass + 1)) ;;
+		SKIP*) nskip=$((nskip + 1)) ;;
+		FAIL*) nfail=$((nfail + 1)) ;;
+		*)
+			nfail=$((nfail + 1))
+			[ "$KEEP" = 1 ] || echo "FAIL $s: no result (the board died or timed out; see $log)"
+			echo "FAIL $s: no result" >>"$RESULTS/summary"
+			;;
+		esac
+	done
+	say "logs: $RESULTS (console.log, results/<scenario>.*)"
+	if [ "$nskip" -gt 0 ]; then
+		echo "$npass passed, $nfail failed, $nskip skipped"
+	else
+		echo "$npass passed, $nfail failed"
+	fi
+	[ "$nfail" -eq 0 ]
+}

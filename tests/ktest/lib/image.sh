@@ -1,0 +1,297 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Image builder for the emulated board: Debian packages of the board's own
+# architecture and suite, fetched with apt, extracted (never run on the host),
+# turned into a dom0 root disk, a dom0 initramfs, a domU initramfs and a
+# kernel build tree for our modules.  Everything lands in
+# $XENPV_CACHE/<dist>-<arch>/<key>/ where <key> hashes the package versions
+# and this builder, so a new Debian point release or a builder change
+# rebuilds and an unchanged input never does.
+
+# Packages of the board userland (dom0 root; the domU takes a subset).
+board_packages() {
+	# Debian's Essential set first (the stock scripts assume it), then
+	# what the board needs.
+	echo base-files base-passwd bash bsdutils coreutils dash debianutils \
+	     diffutils findutils grep gzip hostname libc-bin login ncurses-base \
+	     ncurses-bin perl-base sed sysvinit-utils tar util-linux \
+	     gawk mount procps iproute2 kmod udev e2fsprogs fio iperf3 \
+	     busybox-static netbase iputils-ping libgcc-s1 \
+	     xenstore-utils xen-utils-common "xen-utils-$XEN_VER" \
+	     "xen-hypervisor-$XEN_VER-$XEN_ARCH" "linux-image-$KFLAVOUR"
+}
+
+# A private apt instance for <dist>/<arch>: used to learn candidate versions
+# (the cache key) and to download single packages without dependencies.
+apt_private_init() {
+	local dist=$1 arch=$2
+	APT_DIR=$XENPV_CACHE/apt/$dist-$arch
+	mkdir -p "$APT_DIR"/{lists/partial,archives/partial,etc}
+	board_sources "$dist" >"$APT_DIR/etc/sources.list"
+	cat >"$APT_DIR/etc/apt.conf" <<CONF
+Dir::State "$APT_DIR";
+Dir::State::Lists "$APT_DIR/lists";
+Dir::State::status "/dev/null";
+Dir::Cache "$APT_DIR";
+Dir::Cache::archives "$APT_DIR/archives";
+Dir::Etc::SourceList "$APT_DIR/etc/sources.list";
+Dir::Etc::SourceParts "/nonexistent";
+APT::Architecture "$arch";
+APT::Architectures { "$arch"; "all"; };
+APT::Get::AllowUnauthenticated "false";
+Acquire::Languages "none";
+APT::Sandbox::User "root";
+CONF
+	# Refresh the indexes at most every 6 hours.
+	if [ -z "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Packages*' -mmin -360 2>/dev/null | head -n1)" ]; then
+		retry 3 env APT_CONFIG="$APT_DIR/etc/apt.conf" apt-get -q update >"$APT_DIR/update.log" 2>&1 ||
+			{ tail -5 "$APT_DIR/update.log" >&2; die "apt-get update for $dist/$arch failed"; }
+	fi
+}
+
+apt_p() { APT_CONFIG="$APT_DIR/etc/apt.conf" "$@"; }
+
+# Candidate version of a package ("" when unknown).
+apt_version() {
+	apt_p apt-cache show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ { print $2; exit }'
+}
+
+# The versioned kernel package a flavour metapackage points to.
+kernel_package() {
+	apt_p apt-cache show --no-all-versions "linux-image-$KFLAVOUR" 2>/dev/null |
+		awk -F'[ ,]+' '/^Depends:/ { for (i = 2; i <= NF; i++) if ($i ~ /^linux-image-[0-9]/) { print $i; exit } }'
+}
+
+# Download one package (no dependencies) and extract it into $2.
+apt_extract() {
+	local pkg=$1 dest=$2 deb
+	(cd "$APT_DIR/archives" && retry 3 env APT_CONFIG="$APT_DIR/etc/apt.conf" apt-get -q download "$pkg" >/dev/null) ||
+		die "cannot download $pkg"
+	deb=$(ls -t "$APT_DIR"/archives/"${pkg%%:*}"_*.deb | head -n1)
+	dpkg-deb -x "$deb" "$dest"
+}
+
+# Compute BOARD_KEY and BOARD_DIR for the current $ARCH/$DIST.
+board_key() {
+	local p v list=""
+	apt_private_init "$DIST" "$DEB_ARCH"
+	KPKG=$(kernel_package)
+	[ -n "$KPKG" ] || die "no kernel for linux-image-$KFLAVOUR in $DIST/$DEB_ARCH"
+	KVER=${KPKG#linux-image-}
+	for p in $(board_packages) "$KPKG"; do
+		v=$(apt_version "$p")
+		[ -n "$v" ] || die "package $p not found in $DIST/$DEB_ARCH"
+		list="$list $p=$v"
+	done
+	BOARD_PKGS=$list
+	BOARD_KEY=$( { echo "$list"; cat "$KTEST_DIR/lib/image.sh"; } | sha256sum | cut -c1-16)
+	BOARD_DIR=$XENPV_CACHE/$DIST-$ARCH/$BOARD_KEY
+}
+
+# Modules needed by $@ (names), dependencies first, as paths relative to
+# /lib/modules/$KVER, read from the tree's modules.dep.
+module_closure() {
+	local mdir=$1
+	shift
+	awk -v want="$*" '
+	BEGIN { n = split(want, w, " ") }
+	{
+		mod = $1; sub(/:$/, "", mod)
+		name = mod; sub(/.*\//, "", name); sub(/\.ko.*$/, "", name); gsub(/-/, "_", name)
+		path[name] = mod
+		deps[name] = ""
+		for (i = 2; i <= NF; i++) {
+			d = $i; sub(/.*\//, "", d); sub(/\.ko.*$/, "", d); gsub(/-/, "_", d)
+			deps[name] = deps[name] " " d
+		}
+	}
+	function visit(m,   k, a, c) {
+		if (m in seen) return
+		seen[m] = 1
+		c = split(deps[m], a, " ")
+		for (k = c; k >= 1; k--) visit(a[k])
+		if (m in path) print path[m]
+	}
+	END { for (i = 1; i <= n; i++) { m = w[i]; gsub(/-/, "_", m); visit(m) } }' "$mdir/modules.dep"
+}
+
+# Copy an ELF binary and every library it needs from the userland tree
+# $1 into $2 (paths kept).  readelf reads any architecture.
+copy_with_libs() {
+	local src=$1 dst=$2 f lib p
+	shift 2
+	local queue=("$@") done_list=" "
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		case "$done_list" in *" $f "*) continue ;; esac
+		done_list="$done_list$f "
+		[ -e "$src$f" ] || die "missing $f in board userland"
+		mkdir -p "$dst$(dirname "$f")"
+		cp -a "$src$f" "$dst$f"
+		if [ -L "$src$f" ]; then
+			p=$(readlink "$src$f")
+			case "$p" in /*) ;; *) p=$(dirname "$f")/$p ;; esac
+			queue+=("$(realpath -m -s "$p")")
+			continue
+		fi
+		for lib in $(readelf -d "$src$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p') \
+			   $(readelf -l "$src$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)\]/\1/p'); do
+			case "$lib" in
+			/*) queue+=("$lib"); continue ;;
+			esac
+			for p in /lib/"$TRIPLET" /usr/lib/"$TRIPLET" /lib /usr/lib /lib64 /usr/lib64; do
+				if [ -e "$src$p/$lib" ]; then
+					queue+=("$p/$lib")
+					break
+				fi
+			done
+		done
+	done
+}
+
+mmdebstrap_once() {
+	rm -rf "$1"
+	mmdebstrap --quiet --variant=extract --arch="$DEB_ARCH" \
+		--include="$(board_packages | tr ' ' ',')" "$DIST" "$1" - \
+		<"$APT_DIR/etc/sources.list" >"$1.log" 2>&1
+}
+
+build_userland() {
+	local root=$1
+	say "extracting the $DIST/$DEB_ARCH userland (mmdebstrap --variant=extract)"
+	rm -rf "$root"
+	retry 3 mmdebstrap_once "$root" ||
+		{ tail -15 "$root.log" >&2; die "mmdebstrap failed (log: $root.log)"; }
+	# What maintainer scripts would have done.
+	cp "$root/usr/share/base-passwd/passwd.master" "$root/etc/passwd"
+	cp "$root/usr/share/base-passwd/group.master" "$root/etc/group"
+	echo 'root::0:0:99999:7:::' >"$root/etc/shadow"
+	# update-alternatives links the scripts rely on.
+	ln -sf gawk "$root/usr/bin/awk"
+	depmod -b "$root" "$KVER"
+}
+
+build_kbuild_tree() {
+	local out=$1 tmp
+	say "preparing the $KVER module build tree"
+	tmp=$(mktemp -d "$BOARD_DIR/kb.XXXX")
+	apt_extract "linux-headers-$KVER" "$tmp"
+	apt_extract "$(apt_p apt-cache show --no-all-versions "linux-headers-$KVER" |
+		awk -F'[ ,]+' '/^Depends:/ { for (i = 2; i <= NF; i++) if ($i ~ /^linux-headers-.*-common/) { print $i; exit } }')" "$tmp"
+	# The kbuild helpers (fixdep, modpost...) must run on the build host,
+	# so they come from the host's architecture, same suite and version.
+	local kb
+	kb=$(ls -d "$tmp"/usr/lib/linux-kbuild-* 2>/dev/null | head -n1)
+	if [ "$DEB_ARCH" != "$(dpkg --print-architecture)" ] || [ -z "$kb" ]; then
+		kb=$(readlink "$tmp/usr/src/linux-headers-$KVER/scripts" | sed 's|.*/\(linux-kbuild-[^/]*\)/.*|\1|')
+		local save_dir=$APT_DIR
+		apt_private_init "$DIST" "$(dpkg --print-architecture)"
+		rm -rf "$tmp/usr/lib/$kb"
+		apt_extract "$kb" "$tmp"
+		APT_DIR=$save_dir
+	fi
+	rm -rf "$out"
+	mv "$tmp" "$out"
+}
+
+# dom0 initramfs: busybox and the modules that find and mount the root disk.
+build_dom0_initrd() {
+	local root=$1 out=$2 dir m
+	dir=$(mktemp -d "$BOARD_DIR/i0.XXXX")
+	mkdir -p "$dir"/{bin,dev,proc,sys,newroot,lib/modules}
+	cp "$root/bin/busybox" "$dir/bin/busybox"
+	cp "$KTEST_DIR/board/initramfs-init" "$dir/init"
+	chmod 755 "$dir/init"
+	: >"$dir/modules.order"
+	for m in $(module_closure "$root/lib/modules/$KVER" $ROOT_DISK_MODULES); do
+		cp "$root/lib/modules/$KVER/$m" "$dir/lib/modules/"
+		basename "$m" >>"$dir/modules.order"
+	done
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+	rm -rf "$dir"
+}
+
+# domU initramfs: busybox (mdev), a real bash/coreutils/kmod/iproute2/
+# e2fsprogs/iperf3 with their libraries, the in-tree frontend modules and
+# what an ext4 on xvda needs.  Our modules are appended per run as a second
+# cpio (the kernel unpacks concatenated archives).
+build_domu_initrd() {
+	local root=$1 out=$2 dir m b bins=()
+	dir=$(mktemp -d "$BOARD_DIR/iu.XXXX")
+	mkdir -p "$dir"/{bin,sbin,dev,proc,sys,tmp,run,mnt,etc,root}
+	cp "$root/bin/busybox" "$dir/bin/busybox"
+	for b in /bin/bash /usr/bin/sha256sum /usr/bin/md5sum /bin/dd /usr/bin/cmp /usr/bin/stat \
+		 /usr/bin/seq /usr/bin/head /usr/bin/tail /bin/sleep /bin/cat /bin/ls /usr/bin/timeout \
+		 /sbin/mke2fs /sbin/e2fsck /bin/mount /bin/umount /sbin/blockdev /sbin/losetup \
+		 /bin/ip /bin/kmod /usr/bin/iperf3 /bin/ping /bin/sync /usr/bin/base64; do
+		[ -e "$root$b" ] || b=/usr$b
+		bins+=("$b")
+	done
+	copy_with_libs "$root" "$dir" "${bins[@]}"
+	for b in modprobe insmod rmmod lsmod depmod modinfo; do
+		ln -sf /bin/kmod "$dir/sbin/$b"
+	done
+	ln -sf mke2fs "$dir/sbin/mkfs.ext4"
+	ln -sf e2fsck "$dir/sbin/fsck.ext4"
+	mkdir -p "$dir/lib/modules/$KVER"
+	for m in $(module_closure "$root/lib/modules/$KVER" xen-blkfront xen-netfront ext4 crc32c_generic); do
+		mkdir -p "$dir/lib/modules/$KVER/$(dirname "$m")"
+		cp "$root/lib/modules/$KVER/$m" "$dir/lib/modules/$KVER/$m"
+	done
+	cp "$root/lib/modules/$KVER"/modules.{builtin,builtin.modinfo,order} "$dir/lib/modules/$KVER/" 2>/dev/null || true
+	cp "$KTEST_DIR/board/domu-init" "$dir/init"
+	chmod 755 "$dir/init"
+	echo 'root:x:0:0:root:/root:/bin/bash' >"$dir/etc/passwd"
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+	rm -rf "$dir"
+}
+
+build_root_image() {
+	local root=$1 out=$2
+	install -m 755 "$KTEST_DIR/board/xenpv-init" "$root/sbin/xenpv-init"
+	touch "$root/etc/xenpv-root"
+	echo dom0 >"$root/etc/hostname"
+	say "making the dom0 root disk"
+	rm -f "$out"
+	mke2fs -q -t ext4 -L xenpvroot -d "$root" "$out" 1536M >/dev/null || die "mke2fs of the root image failed"
+}
+
+# Rebuild artifact $1 with "$2 ..." unless its inputs (files $3...) are
+# unchanged since the last build.
+derived() {
+	local out=$1 fn=$2 key
+	shift 2
+	key=$(cat "$@" | sha256sum | cut -c1-16)
+	[ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ] && return 0
+	"$fn" "$BOARD_DIR/root" "$out"
+	echo "$key" >"$out.key"
+}
+
+# Build (or reuse) everything the board needs; sets BOARD_DIR and KVER.
+board_build() {
+	board_key
+	if [ ! -f "$BOARD_DIR/complete" ]; then
+		say "building the $DIST $ARCH board in $BOARD_DIR (first run only)"
+		mkdir -p "$BOARD_DIR"
+		build_userland "$BOARD_DIR/root"
+		build_kbuild_tree "$BOARD_DIR/kbuild"
+		cp "$BOARD_DIR/root/boot/vmlinuz-$KVER" "$BOARD_DIR/vmlinuz"
+		echo "$BOARD_PKGS" | tr ' ' '\n' | sed '/^$/d' >"$BOARD_DIR/packages"
+		echo "$KVER" >"$BOARD_DIR/kver"
+		touch "$BOARD_DIR/complete"
+		# Older builds of the same board are stale now.
+		find "$XENPV_CACHE/$DIST-$ARCH" -mindepth 1 -maxdepth 1 -type d \
+			! -name "$BOARD_KEY" -exec rm -rf {} +
+	fi
+	derived "$BOARD_DIR/dom0-initrd.gz" build_dom0_initrd "$KTEST_DIR/board/initramfs-init" "$KTEST_DIR/lib/common.sh"
+	derived "$BOARD_DIR/domu-initrd.gz" build_domu_initrd "$KTEST_DIR/board/domu-init"
+	derived "$BOARD_DIR/root.img" build_root_image "$KTEST_DIR/board/xenpv-init"
+	XEN_IMAGE=$(ls "$BOARD_DIR"/root/boot/xen-"$XEN_VER"* 2>/dev/null | grep -v '\.config$' | head -n1)
+	[ -n "$XEN_IMAGE" ] || die "no Xen image in the board userland"
+	case "$XEN_IMAGE" in
+	*.gz)	# QEMU's multiboot loader takes the uncompressed ELF.
+		[ -s "$BOARD_DIR/xen.elf" ] || zcat "$XEN_IMAGE" >"$BOARD_DIR/xen.elf"
+		XEN_IMAGE=$BOARD_DIR/xen.elf
+		;;
+	esac
+}
