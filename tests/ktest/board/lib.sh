@@ -6,7 +6,7 @@
 # shellcheck source=/dev/null
 . /job/config
 DOMU=${DOMU:-domu}
-DISK_IMG=/run/xenpv/disk.img
+DISK_IMG=/var/lib/xenpv/disk.img
 
 mark() { echo "@@XENPV $*" >/dev/console; }
 log()  { echo "# $*"; }
@@ -114,7 +114,7 @@ type = "$( [ "$ARCH" = x86_64 ] && echo pv || echo pvh )"
 kernel = "/boot/vmlinuz-$KVER"
 ramdisk = "/var/lib/xenpv/domu-initrd.gz"
 extra = "console=hvc0 loglevel=4 log_buf_len=1M rdinit=/init"
-memory = ${DOMU_MEM:-192}
+memory = ${DOMU_MEM:-160}
 vcpus = 2
 disk = [ "format=raw, vdev=xvda, access=rw, target=$DISK_IMG" ]
 vif = [ "mac=00:16:3e:00:00:02, bridge=xenbr0" ]

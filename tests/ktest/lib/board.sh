@@ -47,17 +47,20 @@ build_xenpv_modules() {
 	fi
 }
 
-# The per-run job disk: board scripts, scenarios, config, modules, the
-# domU initramfs.  dom0 writes its results back to it.
-make_job_disk() {
+# The per-run job archive (/job in dom0): board scripts, scenarios,
+# config, modules and the domU initramfs, appended to the cached dom0
+# initramfs.
+make_job() {
 	local dir=$RESULTS/job
 	rm -rf "$dir"
-	mkdir -p "$dir/results" "$dir/modules"
-	cp -r "$KTEST_DIR/board" "$KTEST_DIR/scenarios" "$dir/"
-	[ -d "$TOP_DIR/tests/bin" ] && cp -r "$TOP_DIR/tests/bin" "$dir/"
-	cp -r "$MODSTAGE"/. "$dir/modules/"
-	cp "$BOARD_DIR/domu-initrd.gz" "$dir/"
-	cat >"$dir/config" <<CFG
+	mkdir -p "$dir/job/modules"
+	cp -r "$KTEST_DIR/board" "$KTEST_DIR/scenarios" "$dir/job/"
+	if [ -d "$TOP_DIR/tests/bin/$ARCH" ]; then
+		cp -r "$TOP_DIR/tests/bin/$ARCH" "$dir/job/bin"
+	fi
+	cp -r "$MODSTAGE"/. "$dir/job/modules/"
+	cp "$BOARD_DIR/domu-initrd.gz" "$dir/job/"
+	cat >"$dir/job/config" <<CFG
 ARCH=$ARCH
 DIST=$DIST
 XEN_VER=$XEN_VER
@@ -68,9 +71,15 @@ KEEP=$KEEP
 BOARD_NIC="$BOARD_NIC"
 SCENARIOS="${SCENARIOS[*]}"
 CFG
-	JOB_IMG=$RESULTS/job.img
-	rm -f "$JOB_IMG"
-	mke2fs -q -t ext4 -L xenpvjob -d "$dir" "$JOB_IMG" 256M >/dev/null || die "cannot make the job disk"
+	DOM0_INITRD=$RESULTS/dom0-initrd.gz
+	cp "$BOARD_DIR/dom0-initrd.gz" "$DOM0_INITRD"
+	(cd "$dir" && find job | cpio -o -H newc --quiet | gzip -1) >>"$DOM0_INITRD"
+	rm -rf "$dir"
+	# QEMU puts the DTB at RAM base + 128 MiB (0x48000000 on armhf); the
+	# initramfs loaded at 0x42000000 must end below it.
+	if [ "$ARCH" = armhf ] && [ "$(stat -c %s "$DOM0_INITRD")" -ge $((96 << 20)) ]; then
+		die "dom0 initramfs is $(stat -c %s "$DOM0_INITRD") bytes: over the 96 MiB below the DTB"
+	fi
 }
 
 qemu_cmdline() {
@@ -79,13 +88,9 @@ qemu_cmdline() {
 		QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
 			-m 1024 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=384M bootscrub=0"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0"
 			-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
-			-device "guest-loader,addr=0x42000000,initrd=$BOARD_DIR/dom0-initrd.gz"
-			-drive "if=none,id=root,file=$BOARD_DIR/root.img,format=raw,snapshot=on"
-			-device virtio-blk-device,drive=root
-			-drive "if=none,id=job,file=$JOB_IMG,format=raw"
-			-device virtio-blk-device,drive=job
+			-device "guest-loader,addr=0x42000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
 		;;
 	x86_64)
@@ -93,11 +98,7 @@ qemu_cmdline() {
 			-display none -no-reboot
 			-kernel "$BOARD_DIR/xen.elf"
 			-append "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot"
-			-initrd "$BOARD_DIR/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init log_buf_len=1M,$BOARD_DIR/dom0-initrd.gz"
-			-drive "if=none,id=root,file=$BOARD_DIR/root.img,format=raw,snapshot=on"
-			-device virtio-blk-pci,drive=root
-			-drive "if=none,id=job,file=$JOB_IMG,format=raw"
-			-device virtio-blk-pci,drive=job
+			-initrd "$BOARD_DIR/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init log_buf_len=1M,$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
 		;;
 	esac
@@ -141,8 +142,10 @@ board_boot() {
 		kill "$qpid" 2>/dev/null
 		wait "$qpid" 2>/dev/null
 	fi
-	# Results written by dom0 on the job disk.
-	debugfs -R "rdump /results $RESULTS" "$JOB_IMG" >/dev/null 2>&1
+	# Per-scenario logs, sent by dom0 on the console as "@@F file line".
+	mkdir -p "$RESULTS/results"
+	tr -d '\r' <"$log" | awk -v d="$RESULTS/results" '
+		/^@@F [^ ]+ / { f = $2; sub(/^@@F [^ ]+ ?/, ""); print > (d "/" f) }'
 	grep -a '^@@XENPV RESULT ' "$log" | tr -d '\r' | sed 's/^@@XENPV RESULT //' >"$RESULTS/summary"
 	for s in "${SCENARIOS[@]}"; do
 		line=$(grep -E "^(PASS|FAIL|SKIP) $s( |:|$)" "$RESULTS/summary" | tail -n1)
@@ -157,7 +160,7 @@ board_boot() {
 			;;
 		esac
 	done
-	say "logs: $RESULTS (console.log, results/<scenario>.*)"
+	say "logs: $RESULTS (console.log, results/<scenario>.{log,dom0-dmesg,domu-log})"
 	if [ "$nskip" -gt 0 ]; then
 		echo "$npass passed, $nfail failed, $nskip skipped"
 	else

@@ -18,7 +18,6 @@ board_vars() {
 		KARCH=arm
 		CROSS=arm-linux-gnueabihf-
 		TRIPLET=arm-linux-gnueabihf
-		ROOT_DISK_MODULES="virtio_mmio virtio_blk crc32c_generic ext4"
 		BOARD_NIC=virtio_net
 		;;
 	x86_64)
@@ -28,7 +27,6 @@ board_vars() {
 		KARCH=x86
 		CROSS=
 		TRIPLET=x86_64-linux-gnu
-		ROOT_DISK_MODULES="virtio_pci virtio_blk crc32c_generic ext4"
 		BOARD_NIC=e1000
 		;;
 	*) die "unknown --arch '$1' (armhf or x86_64)" ;;
