@@ -72,15 +72,16 @@ apt_extract() {
 
 # Compute BOARD_KEY and BOARD_DIR for the current $ARCH/$DIST.
 board_key() {
-	local p v list=""
+	local p list
 	apt_private_init "$DIST" "$DEB_ARCH"
 	KPKG=$(kernel_package)
 	[ -n "$KPKG" ] || die "no kernel for linux-image-$KFLAVOUR in $DIST/$DEB_ARCH"
 	KVER=${KPKG#linux-image-}
+	# One apt-cache call for all (each call parses every index).
+	list=$(apt_p apt-cache show --no-all-versions $(board_packages) "$KPKG" 2>/dev/null |
+		awk '/^Package:/ { p = $2 } /^Version:/ { printf " %s=%s", p, $2 }')
 	for p in $(board_packages) "$KPKG"; do
-		v=$(apt_version "$p")
-		[ -n "$v" ] || die "package $p not found in $DIST/$DEB_ARCH"
-		list="$list $p=$v"
+		case "$list " in *" $p="*) ;; *) die "package $p not found in $DIST/$DEB_ARCH" ;; esac
 	done
 	BOARD_PKGS=$list
 	BOARD_KEY=$( { echo "$list"; cat "$KTEST_DIR/lib/image.sh"; } | sha256sum | cut -c1-16)
@@ -192,11 +193,37 @@ build_kbuild_tree() {
 	fi
 	rm -rf "$out"
 	mv "$tmp" "$out"
+	# Debian's headers name their common half by absolute path.
+	sed -i "s|/usr/src/|$out/usr/src/|g" "$out/usr/src/linux-headers-$KVER/Makefile"
 }
 
 # Modules dom0 may load (with their dependencies).
 DOM0_MODULES="xen-blkback xen-netback xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 	loop bridge virtio_net e1000 ext4 crc32c_generic tun"
+
+# The module build tree of this board (prepared once, also on its own for
+# "make" on a build host).
+kbuild_tree() {
+	[ -d "$BOARD_DIR/kbuild" ] && return 0
+	mkdir -p "$BOARD_DIR"
+	build_kbuild_tree "$BOARD_DIR/kbuild" >&2
+}
+
+# checkpatch.pl and its data files, from the suite's linux-source.
+checkpatch_tree() {
+	local out=$XENPV_CACHE/checkpatch-$DIST tmp src
+	[ -x "$out/scripts/checkpatch.pl" ] && return 0
+	apt_private_init "$DIST" "$(dpkg --print-architecture)"
+	src=$(apt_p apt-cache show --no-all-versions linux-source 2>/dev/null |
+		awk -F'[ ,]+' '/^Depends:/ { for (i = 2; i <= NF; i++) if ($i ~ /^linux-source-/) { print $i; exit } }')
+	[ -n "$src" ] || die "no linux-source in $DIST"
+	tmp=$(mktemp -d)
+	apt_extract "$src" "$tmp" >&2
+	mkdir -p "$out"
+	tar -xf "$tmp"/usr/src/linux-source-*.tar.* -C "$out" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	rm -rf "$tmp"
+}
 
 # dom0's root file system, as an initramfs: the userland without docs,
 # locales, python and all modules but what dom0 loads.  It lives in RAM
@@ -277,7 +304,7 @@ board_build() {
 		say "building the $DIST $ARCH board in $BOARD_DIR (first run only)"
 		mkdir -p "$BOARD_DIR"
 		build_userland "$BOARD_DIR/root"
-		build_kbuild_tree "$BOARD_DIR/kbuild"
+		kbuild_tree
 		cp "$BOARD_DIR/root/boot/vmlinuz-$KVER" "$BOARD_DIR/vmlinuz"
 		echo "$BOARD_PKGS" | tr ' ' '\n' | sed '/^$/d' >"$BOARD_DIR/packages"
 		echo "$KVER" >"$BOARD_DIR/kver"
