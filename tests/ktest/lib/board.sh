@@ -11,6 +11,7 @@ build_xenpv_modules() {
 	mkdir -p "$MODSTAGE/dom0"
 	[ "$FRONT" = xenpv ] || [ "$BACK" = xenpv ] || return 0
 	say "building xenpv modules for $KVER ($ARCH)"
+	kbuild_tree
 	local bdir=$RESULTS/build
 	rm -rf "$bdir"
 	mkdir -p "$bdir"
@@ -39,6 +40,15 @@ build_xenpv_modules() {
 		for ko in "$MODSTAGE"/dom0/xenpv-bus.ko; do
 			[ -e "$ko" ] && cp "$ko" "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/"
 		done
+		# The base initramfs's module tree plus ours, indexed on the host.
+		local mtree=$RESULTS/domu-modtree
+		rm -rf "$mtree"
+		mkdir -p "$mtree"
+		zcat "$BOARD_DIR/domu-initrd.gz" | (cd "$mtree" && cpio -id --quiet "lib/modules/*")
+		cp -r "$MODSTAGE/domu/lib" "$mtree/"
+		depmod -b "$mtree" "$KVER"
+		cp "$mtree/lib/modules/$KVER"/modules.* "$MODSTAGE/domu/lib/modules/$KVER/"
+		rm -rf "$mtree"
 		(cd "$MODSTAGE/domu" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/domu.cpio.gz"
 	fi
 	if [ "$BACK" = xenpv ]; then

@@ -279,6 +279,8 @@ build_domu_initrd() {
 		cp "$root/lib/modules/$KVER/$m" "$dir/lib/modules/$KVER/$m"
 	done
 	cp "$root/lib/modules/$KVER"/modules.{builtin,builtin.modinfo,order} "$dir/lib/modules/$KVER/" 2>/dev/null || true
+	# The module indexes are made here: modprobe needs the .bin ones.
+	depmod -b "$dir" "$KVER"
 	cp "$KTEST_DIR/board/domu-init" "$dir/init"
 	chmod 755 "$dir/init"
 	echo 'root:x:0:0:root:/root:/bin/bash' >"$dir/etc/passwd"
@@ -304,7 +306,6 @@ board_build() {
 		say "building the $DIST $ARCH board in $BOARD_DIR (first run only)"
 		mkdir -p "$BOARD_DIR"
 		build_userland "$BOARD_DIR/root"
-		kbuild_tree
 		cp "$BOARD_DIR/root/boot/vmlinuz-$KVER" "$BOARD_DIR/vmlinuz"
 		echo "$BOARD_PKGS" | tr ' ' '\n' | sed '/^$/d' >"$BOARD_DIR/packages"
 		echo "$KVER" >"$BOARD_DIR/kver"
@@ -315,7 +316,7 @@ board_build() {
 	fi
 	derived "$BOARD_DIR/dom0-initrd.gz" build_dom0_initrd "$KTEST_DIR/board/xenpv-init"
 	derived "$BOARD_DIR/domu-initrd.gz" build_domu_initrd "$KTEST_DIR/board/domu-init"
-	XEN_IMAGE=$(ls "$BOARD_DIR"/root/boot/xen-"$XEN_VER"* 2>/dev/null | grep -v '\.config$' | head -n1)
+	XEN_IMAGE=$(ls "$BOARD_DIR"/root/boot/xen-"$XEN_VER"-"$XEN_ARCH"{,.gz} 2>/dev/null | head -n1)
 	[ -n "$XEN_IMAGE" ] || die "no Xen image in the board userland"
 	case "$XEN_IMAGE" in
 	*.gz)	# QEMU's multiboot loader takes the uncompressed ELF.

@@ -5,8 +5,9 @@ out=$(domu_run -t 600 '
 set -e
 [ -b /dev/xvda ] || { echo "ERR /dev/xvda is not a block device"; exit 1; }
 mkfs.ext4 -q -F /dev/xvda
+modprobe ext4 || { echo "ERR modprobe ext4 failed"; exit 1; }
 mkdir -p /mnt/t
-mount -t ext4 /dev/xvda /mnt/t
+mount -t ext4 /dev/xvda /mnt/t || { echo "ERR mount failed"; dmesg | tail -n 5; exit 1; }
 for i in 1 2 3 4; do dd if=/dev/urandom of=/mnt/t/f$i bs=1M count=4 2>/dev/null; done
 mkdir -p /mnt/t/dir; for i in $(seq 1 50); do echo "$i" >/mnt/t/dir/small$i; done
 (cd /mnt/t && sha256sum f1 f2 f3 f4 dir/*) >/tmp/sums
