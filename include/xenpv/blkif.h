@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * blkif request and response validation over copied ring entries.
+ *
+ * A backend copies each request off the shared ring (RING_COPY_REQUEST)
+ * and validates the copy before acting on it; a frontend does the same
+ * with responses.  The checks are pure: no kernel objects, no I/O.
+ */
+#ifndef _XENPV_BLKIF_H
+#define _XENPV_BLKIF_H
+
+#include <xenpv/platform.h>
+
+/* Segment descriptors that fit in one 4 KiB indirect page. */
+#define XENPV_BLK_SEGS_PER_INDIRECT_PAGE \
+	(XEN_PAGE_SIZE / sizeof(struct blkif_request_segment))
+/* Indirect segments per request we advertise (Linux blkback uses 256). */
+#define XENPV_BLK_MAX_INDIRECT_SEGMENTS	256
+/* Hard limit set by the request layout: 8 indirect pages. */
+#define XENPV_BLK_INDIRECT_SEGS_LIMIT \
+	(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST * XENPV_BLK_SEGS_PER_INDIRECT_PAGE)
+/* Marks a request id that has no request outstanding. */
+#define XENPV_BLKIF_OP_NONE		0xff
+
+/**
+ * struct xenpv_blk_limits - what a backend device accepts.
+ * @capacity: device size in 512-byte sectors.
+ * @readonly: the vbd is read-only: only reads are accepted.
+ * @flush: feature-flush-cache was advertised.
+ * @barrier: feature-barrier was advertised.
+ * @discard: feature-discard was advertised.
+ * @max_indirect_segments: feature-max-indirect-segments as advertised,
+ *	0 if indirect requests were not offered.
+ */
+struct xenpv_blk_limits {
+	u64 capacity;
+	bool readonly;
+	bool flush;
+	bool barrier;
+	bool discard;
+	unsigned int max_indirect_segments;
+};
+
+/**
+ * xenpv_blkif_range_ok() - is a sector range inside the device?
+ * @sector: first sector.
+ * @nr_sectors: number of sectors.
+ * @capacity: device size in sectors.
+ *
+ * Return: true if @sector + @nr_sectors <= @capacity, without overflow.
+ */
+static inline bool xenpv_blkif_range_ok(u64 sector, u64 nr_sectors,
+					u64 capacity)
+{
+	return sector <= capacity && nr_sectors <= capacity - sector;
+}
+
+/**
+ * xenpv_blkif_seg_validate() - check one segment descriptor.
+ * @seg: a copy of the segment (from the request or from an indirect page).
+ *
+ * Return: number of sectors the segment covers (1..8), or -EINVAL if
+ * first_sect > last_sect or last_sect is beyond the 4 KiB grant.
+ */
+static inline int xenpv_blkif_seg_validate(const struct blkif_request_segment *seg)
+{
+	if (unlikely(seg->last_sect >= XENPV_SECTORS_PER_PAGE ||
+		     seg->first_sect > seg->last_sect))
+		return -EINVAL;
+	return seg->last_sect - seg->first_sect + 1;
+}
+
+/**
+ * xenpv_blkif_indirect_pages() - indirect pages needed for @nr_segments.
+ * @nr_segments: segment count of an indirect request.
+ *
+ * Return: number of indirect_grefs[] entries the request uses.
+ */
+static inline unsigned int xenpv_blkif_indirect_pages(unsigned int nr_segments)
+{
+	return (nr_segments + XENPV_BLK_SEGS_PER_INDIRECT_PAGE - 1) /
+	       XENPV_BLK_SEGS_PER_INDIRECT_PAGE;
+}
+
+static inline int xenpv_blkif_rw_validate(const struct blkif_request *req,
+					  const struct xenpv_blk_limits *lim,
+					  unsigned int min_segs)
+{
+	unsigned int i, nseg = XENPV_BLKIF_RW(req)->nr_segments;
+	u64 sectors = 0;
+	int n;
+
+	if (unlikely(nseg < min_segs || nseg > BLKIF_MAX_SEGMENTS_PER_REQUEST))
+		return -EINVAL;
+	for (i = 0; i < nseg; i++) {
+		n = xenpv_blkif_seg_validate(&XENPV_BLKIF_RW(req)->seg[i]);
+		if (n < 0)
+			return n;
+		sectors += n;
+	}
+	if (nseg && !xenpv_blkif_range_ok(XENPV_BLKIF_RW(req)->sector_number,
+					  sectors, lim->capacity))
+		return -ERANGE;
+	return 0;
+}
+
+static inline int xenpv_blkif_indirect_validate(const struct blkif_request *req,
+						const struct xenpv_blk_limits *lim)
+{
+	u8 op = XENPV_BLKIF_INDIRECT(req)->indirect_op;
+	unsigned int nseg = XENPV_BLKIF_INDIRECT(req)->nr_segments;
+	unsigned int max = lim->max_indirect_segments;
+
+	if (!max)
+		return -EOPNOTSUPP;
+	if (max > XENPV_BLK_INDIRECT_SEGS_LIMIT)
+		max = XENPV_BLK_INDIRECT_SEGS_LIMIT;
+	if (unlikely(op != BLKIF_OP_READ && op != BLKIF_OP_WRITE))
+		return -EINVAL;
+	if (unlikely(nseg == 0 || nseg > max ||
+		     xenpv_blkif_indirect_pages(nseg) >
+		     BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST))
+		return -EINVAL;
+	if (op == BLKIF_OP_WRITE && lim->readonly)
+		return -EROFS;
+	/* Each segment covers at least one sector. */
+	if (!xenpv_blkif_range_ok(XENPV_BLKIF_INDIRECT(req)->sector_number,
+				  nseg, lim->capacity))
+		return -ERANGE;
+	return 0;
+}
+
+static inline int xenpv_blkif_discard_validate(const struct blkif_request *req,
+					       const struct xenpv_blk_limits *lim)
+{
+	if (!lim->discard)
+		return -EOPNOTSUPP;
+	if (unlikely(XENPV_BLKIF_DISCARD(req)->flag & ~BLKIF_DISCARD_SECURE))
+		return -EINVAL;
+	if (lim->readonly)
+		return -EROFS;
+	if (!xenpv_blkif_range_ok(XENPV_BLKIF_DISCARD(req)->sector_number,
+				  XENPV_BLKIF_DISCARD(req)->nr_sectors,
+				  lim->capacity))
+		return -ERANGE;
+	return 0;
+}
+
+/**
+ * xenpv_blkif_req_validate() - backend check of a copied request.
+ * @req: the request, already copied off the shared ring.
+ * @lim: the device's size and the features that were advertised.
+ *
+ * READ/WRITE need 1..BLKIF_MAX_SEGMENTS_PER_REQUEST segments; a flush or
+ * barrier may carry 0..BLKIF_MAX_SEGMENTS_PER_REQUEST (with data it is a
+ * write).  Every segment must satisfy first_sect <= last_sect <= 7 and the
+ * sectors must lie inside @lim->capacity.  Anything but a read is refused
+ * on a read-only vbd.  For an indirect request only the header is checked
+ * here (the segments live in the indirect pages: check each with
+ * xenpv_blkif_seg_validate() and the total with xenpv_blkif_range_ok()).
+ *
+ * Return: 0 if the request may be executed; -EOPNOTSUPP for an unknown
+ * operation or a feature that was not advertised; -EROFS for a write to a
+ * read-only vbd; -ERANGE for sectors past the end of the device; -EINVAL
+ * for any other malformed field.
+ */
+static inline int xenpv_blkif_req_validate(const struct blkif_request *req,
+					   const struct xenpv_blk_limits *lim)
+{
+	switch (req->operation) {
+	case BLKIF_OP_READ:
+		return xenpv_blkif_rw_validate(req, lim, 1);
+	case BLKIF_OP_WRITE:
+		if (lim->readonly)
+			return -EROFS;
+		return xenpv_blkif_rw_validate(req, lim, 1);
+	case BLKIF_OP_WRITE_BARRIER:
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		if (req->operation == BLKIF_OP_WRITE_BARRIER ?
+		    !lim->barrier : !lim->flush)
+			return -EOPNOTSUPP;
+		if (lim->readonly)
+			return -EROFS;
+		return xenpv_blkif_rw_validate(req, lim, 0);
+	case BLKIF_OP_DISCARD:
+		return xenpv_blkif_discard_validate(req, lim);
+	case BLKIF_OP_INDIRECT:
+		return xenpv_blkif_indirect_validate(req, lim);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/**
+ * xenpv_blkif_rsp_validate() - frontend check of a copied response.
+ * @rsp: the response, already copied off the shared ring.
+ * @nr_ids: number of request ids the frontend uses (ids are 0..@nr_ids-1).
+ * @pending_op: @nr_ids entries: the operation of the request outstanding
+ *	under each id, or XENPV_BLKIF_OP_NONE if that id is free.
+ *
+ * The id must name an outstanding request, the operation must echo that
+ * request's (BLKIF_OP_INDIRECT for indirect requests) and the status must
+ * be BLKIF_RSP_OKAY, BLKIF_RSP_ERROR or BLKIF_RSP_EOPNOTSUPP.
+ *
+ * Return: 0 if the response may complete the request; -ERANGE if the id
+ * is out of range; -EINVAL otherwise.
+ */
+static inline int xenpv_blkif_rsp_validate(const struct blkif_response *rsp,
+					   u64 nr_ids, const u8 *pending_op)
+{
+	u8 op;
+
+	if (unlikely(rsp->id >= nr_ids))
+		return -ERANGE;
+	op = pending_op[rsp->id];
+	if (unlikely(op == XENPV_BLKIF_OP_NONE || op != rsp->operation))
+		return -EINVAL;
+	switch (rsp->status) {
+	case BLKIF_RSP_OKAY:
+	case BLKIF_RSP_ERROR:
+	case BLKIF_RSP_EOPNOTSUPP:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+#endif /* _XENPV_BLKIF_H */

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Compile-only check: the shared wire headers build inside the kernel,
+ * and the layouts they assume match the kernel's Xen interface headers.
+ * Built by "make -C tests/unit kcheck", never installed or loaded.
+ */
+#include <linux/module.h>
+#include <linux/build_bug.h>
+#include <xenpv/state.h>
+#include <xenpv/ring.h>
+#include <xenpv/blkif.h>
+#include <xenpv/netif.h>
+
+/* Referenced so that every helper is instantiated and type-checked. */
+int xenpv_wirecheck(const struct blkif_request *req,
+		    const struct blkif_response *rsp,
+		    const struct xen_netif_tx_request *tx,
+		    const struct xen_netif_extra_info *extra,
+		    const struct xen_netif_rx_response *rx);
+int xenpv_wirecheck(const struct blkif_request *req,
+		    const struct blkif_response *rsp,
+		    const struct xen_netif_tx_request *tx,
+		    const struct xen_netif_extra_info *extra,
+		    const struct xen_netif_rx_response *rx)
+{
+	static const struct xenpv_blk_limits lim = { .capacity = 8 };
+	static const u8 pending[1] = { BLKIF_OP_READ };
+	struct xenpv_netif_tx_pkt pkt;
+	u32 seen = 0;
+
+	BUILD_BUG_ON(offsetof(struct blkif_sring, ring) != XENPV_RING_HDR_SIZE);
+	BUILD_BUG_ON(offsetof(struct xen_netif_tx_sring, ring) !=
+		     XENPV_RING_HDR_SIZE);
+	BUILD_BUG_ON(sizeof(struct blkif_request_segment) != 8);
+	BUILD_BUG_ON(XENPV_BLK_SEGS_PER_INDIRECT_PAGE != 512);
+	BUILD_BUG_ON(XENPV_BLK_MAX_INDIRECT_SEGMENTS >
+		     XENPV_BLK_INDIRECT_SEGS_LIMIT);
+
+	return xenpv_state_transition_ok(XENPV_BACKEND, XenbusStateInitWait,
+					 XenbusStateConnected) +
+	       !!xenpv_state_name(XenbusStateClosed) +
+	       xenpv_ring_entries(0, sizeof(union blkif_sring_entry)) +
+	       xenpv_ring_req_check(1, 0, 0, 32) +
+	       xenpv_ring_rsp_check(1, 0, 1, 32) +
+	       xenpv_blkif_req_validate(req, &lim) +
+	       xenpv_blkif_rsp_validate(rsp, 1, pending) +
+	       xenpv_netif_tx_req_validate(tx, true, &pkt, 0) +
+	       xenpv_netif_extra_validate(extra, &seen) +
+	       xenpv_netif_rx_rsp_validate(rx, 256);
+}
+EXPORT_SYMBOL_GPL(xenpv_wirecheck);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xenpv: compile-only check of the shared wire headers");
