@@ -18,7 +18,7 @@ SOURCES := $(shell git -C $(CURDIR) ls-files -co --exclude-standard -- \
 CHECKPATCH ?= $(firstword $(wildcard $(KDIR)/scripts/checkpatch.pl) \
 			  $(shell $(CURDIR)/tests/ktest/kdir --checkpatch 2>/dev/null))
 
-.PHONY: all modules check clean test
+.PHONY: all modules check clean test unit
 
 all: modules
 
@@ -38,3 +38,6 @@ clean:
 
 test:
 	tests/ktest/test
+
+unit:
+	$(MAKE) -C tests/unit test fuzz

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests for include/xenpv/blkif.h. */
+#include <string.h>
+#include <xenpv/blkif.h>
+#include "check.h"
+
+/* The public headers' per-operation layouts of one ring request. */
+union req {
+	struct blkif_request rw;
+	struct blkif_request_discard discard;
+	struct blkif_request_indirect ind;
+};
+
+static const struct xenpv_blk_limits lim = {
+	.capacity = 1000,
+	.flush = true,
+	.barrier = true,
+	.discard = true,
+	.max_indirect_segments = 32,
+};
+
+/* A request of @nseg full 4 KiB segments (8 sectors each). */
+static union req rw(u8 op, u64 sector, unsigned int nseg)
+{
+	union req r;
+	unsigned int i;
+
+	memset(&r, 0, sizeof(r));
+	r.rw.operation = op;
+	r.rw.nr_segments = nseg;
+	r.rw.sector_number = sector;
+	for (i = 0; i < BLKIF_MAX_SEGMENTS_PER_REQUEST; i++) {
+		r.rw.seg[i].gref = i + 1;
+		r.rw.seg[i].first_sect = 0;
+		r.rw.seg[i].last_sect = 7;
+	}
+	return r;
+}
+
+static union req discard(u64 sector, u64 nr, u8 flag)
+{
+	union req r;
+
+	memset(&r, 0, sizeof(r));
+	r.discard.operation = BLKIF_OP_DISCARD;
+	r.discard.flag = flag;
+	r.discard.sector_number = sector;
+	r.discard.nr_sectors = nr;
+	return r;
+}
+
+static union req indirect(u8 op, u64 sector, unsigned int nseg)
+{
+	union req r;
+
+	memset(&r, 0, sizeof(r));
+	r.ind.operation = BLKIF_OP_INDIRECT;
+	r.ind.indirect_op = op;
+	r.ind.nr_segments = nseg;
+	r.ind.sector_number = sector;
+	return r;
+}
+
+static int validate(union req r, const struct xenpv_blk_limits *l)
+{
+	return xenpv_blkif_req_validate(&r.rw, l);
+}
+
+static void check_layout(void)
+{
+	/* The kernel's union layout puts these fields at the same offsets. */
+	CHECK_EQ(offsetof(struct blkif_request, nr_segments), 1);
+	CHECK_EQ(offsetof(struct blkif_request, id), 8);
+	CHECK_EQ(offsetof(struct blkif_request, seg), 24);
+	CHECK_EQ(sizeof(struct blkif_request), 112);
+	CHECK_EQ(offsetof(struct blkif_request_discard, nr_sectors), 24);
+	CHECK_EQ(offsetof(struct blkif_request_indirect, nr_segments), 2);
+	CHECK_EQ(offsetof(struct blkif_request_indirect, indirect_grefs), 28);
+	CHECK_EQ(XENPV_BLK_SEGS_PER_INDIRECT_PAGE, 512);
+	CHECK(XENPV_BLK_MAX_INDIRECT_SEGMENTS <= XENPV_BLK_INDIRECT_SEGS_LIMIT);
+	CHECK_EQ(XENPV_BLK_INDIRECT_SEGS_LIMIT, 4096);
+	CHECK_EQ(xenpv_blkif_indirect_pages(1), 1);
+	CHECK_EQ(xenpv_blkif_indirect_pages(512), 1);
+	CHECK_EQ(xenpv_blkif_indirect_pages(513), 2);
+	CHECK_EQ(xenpv_blkif_indirect_pages(4096), 8);
+}
+
+static void check_segments(void)
+{
+	struct blkif_request_segment s = { .gref = 1 };
+	unsigned int f, l, bad = 0;
+	int want;
+
+	/* All 65536 combinations, counted as one check. */
+	for (f = 0; f < 256; f++) {
+		for (l = 0; l < 256; l++) {
+			s.first_sect = f;
+			s.last_sect = l;
+			want = (f <= l && l <= 7) ? (int)(l - f + 1) : -EINVAL;
+			if (xenpv_blkif_seg_validate(&s) != want) {
+				printf("  seg %u..%u\n", f, l);
+				bad++;
+			}
+		}
+	}
+	CHECK_EQ(bad, 0);
+	s.first_sect = 0;
+	s.last_sect = 7;
+	CHECK_EQ(xenpv_blkif_seg_validate(&s), 8);
+	s.first_sect = 3;
+	s.last_sect = 3;
+	CHECK_EQ(xenpv_blkif_seg_validate(&s), 1);
+	s.first_sect = 4;
+	s.last_sect = 3;
+	CHECK_EQ(xenpv_blkif_seg_validate(&s), -EINVAL);
+	s.first_sect = 0;
+	s.last_sect = 8;
+	CHECK_EQ(xenpv_blkif_seg_validate(&s), -EINVAL);
+}
+
+static void check_range(void)
+{
+	CHECK(xenpv_blkif_range_ok(0, 0, 0));
+	CHECK(xenpv_blkif_range_ok(0, 1000, 1000));
+	CHECK(xenpv_blkif_range_ok(1000, 0, 1000));
+	CHECK(!xenpv_blkif_range_ok(1001, 0, 1000));
+	CHECK(!xenpv_blkif_range_ok(1, 1000, 1000));
+	CHECK(!xenpv_blkif_range_ok(~0ULL, 2, ~0ULL));
+	CHECK(!xenpv_blkif_range_ok(2, ~0ULL, ~0ULL));
+	CHECK(xenpv_blkif_range_ok(1, ~0ULL - 1, ~0ULL));
+}
+
+static void check_rw(void)
+{
+	struct xenpv_blk_limits ro = lim;
+	union req r;
+	unsigned int n;
+
+	ro.readonly = true;
+	for (n = 1; n <= BLKIF_MAX_SEGMENTS_PER_REQUEST; n++) {
+		CHECK_EQ(validate(rw(BLKIF_OP_READ, 0, n), &lim), 0);
+		CHECK_EQ(validate(rw(BLKIF_OP_WRITE, 0, n), &lim), 0);
+	}
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 0, 0), &lim), -EINVAL);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE, 0, 0), &lim), -EINVAL);
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 0, 12), &lim), -EINVAL);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE, 0, 255), &lim), -EINVAL);
+
+	/* Bad segment anywhere in the request. */
+	r = rw(BLKIF_OP_READ, 0, 11);
+	r.rw.seg[10].first_sect = 5;
+	r.rw.seg[10].last_sect = 4;
+	CHECK_EQ(validate(r, &lim), -EINVAL);
+	r = rw(BLKIF_OP_WRITE, 0, 2);
+	r.rw.seg[1].last_sect = 8;
+	CHECK_EQ(validate(r, &lim), -EINVAL);
+	/* ... but segments past nr_segments are not looked at. */
+	r = rw(BLKIF_OP_READ, 0, 1);
+	r.rw.seg[1].last_sect = 200;
+	CHECK_EQ(validate(r, &lim), 0);
+
+	/* Capacity: 11 full segments = 88 sectors. */
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 912, 11), &lim), 0);
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 913, 11), &lim), -ERANGE);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE, 992, 1), &lim), 0);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE, 993, 1), &lim), -ERANGE);
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 1000, 1), &lim), -ERANGE);
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, ~0ULL - 3, 1), &lim), -ERANGE);
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, ~0ULL, 11), &lim), -ERANGE);
+	/* Partial segments count only their sectors. */
+	r = rw(BLKIF_OP_READ, 999, 1);
+	r.rw.seg[0].first_sect = 7;
+	CHECK_EQ(validate(r, &lim), 0);
+	r.rw.seg[0].first_sect = 6;
+	CHECK_EQ(validate(r, &lim), -ERANGE);
+
+	/* Read-only vbd. */
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 0, 1), &ro), 0);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE, 0, 1), &ro), -EROFS);
+}
+
+static void check_flush(void)
+{
+	struct xenpv_blk_limits l = lim;
+	unsigned int n;
+
+	for (n = 0; n <= BLKIF_MAX_SEGMENTS_PER_REQUEST; n++) {
+		CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 0, n), &lim), 0);
+		CHECK_EQ(validate(rw(BLKIF_OP_WRITE_BARRIER, 0, n), &lim), 0);
+	}
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 12), &lim), -EINVAL);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE_BARRIER, 0, 12), &lim), -EINVAL);
+	/* Without data the sector number is not used. */
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, ~0ULL, 0), &lim), 0);
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 993, 1), &lim), -ERANGE);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE_BARRIER, 993, 1), &lim), -ERANGE);
+	/* Only when advertised. */
+	l.flush = false;
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 0), &l), -EOPNOTSUPP);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE_BARRIER, 0, 0), &l), 0);
+	l = lim;
+	l.barrier = false;
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE_BARRIER, 0, 0), &l), -EOPNOTSUPP);
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 0), &l), 0);
+	l = lim;
+	l.readonly = true;
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 0), &l), -EROFS);
+	CHECK_EQ(validate(rw(BLKIF_OP_WRITE_BARRIER, 0, 1), &l), -EROFS);
+}
+
+static void check_discard(void)
+{
+	struct xenpv_blk_limits l = lim;
+
+	CHECK_EQ(validate(discard(0, 1000, 0), &lim), 0);
+	CHECK_EQ(validate(discard(999, 1, BLKIF_DISCARD_SECURE), &lim), 0);
+	CHECK_EQ(validate(discard(1000, 0, 0), &lim), 0);
+	CHECK_EQ(validate(discard(999, 2, 0), &lim), -ERANGE);
+	CHECK_EQ(validate(discard(1001, 0, 0), &lim), -ERANGE);
+	CHECK_EQ(validate(discard(1, ~0ULL, 0), &lim), -ERANGE);
+	CHECK_EQ(validate(discard(~0ULL, 1, 0), &lim), -ERANGE);
+	CHECK_EQ(validate(discard(0, 1, 0x02), &lim), -EINVAL);
+	CHECK_EQ(validate(discard(0, 1, 0x80), &lim), -EINVAL);
+	l.discard = false;
+	CHECK_EQ(validate(discard(0, 1, 0), &l), -EOPNOTSUPP);
+	l = lim;
+	l.readonly = true;
+	CHECK_EQ(validate(discard(0, 1, 0), &l), -EROFS);
+}
+
+static void check_indirect(void)
+{
+	struct xenpv_blk_limits l = lim;
+
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 1), &lim), 0);
+	CHECK_EQ(validate(indirect(BLKIF_OP_WRITE, 0, 32), &lim), 0);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 0), &lim), -EINVAL);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 33), &lim), -EINVAL);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 0xffff), &lim), -EINVAL);
+	CHECK_EQ(validate(indirect(BLKIF_OP_FLUSH_DISKCACHE, 0, 1), &lim),
+		 -EINVAL);
+	CHECK_EQ(validate(indirect(BLKIF_OP_DISCARD, 0, 1), &lim), -EINVAL);
+	CHECK_EQ(validate(indirect(BLKIF_OP_INDIRECT, 0, 1), &lim), -EINVAL);
+	/* At least one sector per segment must fit. */
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 968, 32), &lim), 0);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 969, 32), &lim), -ERANGE);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, ~0ULL, 1), &lim), -ERANGE);
+	/* Pages: the advertised maximum is capped by the 8-page layout. */
+	l.max_indirect_segments = 100000;
+	l.capacity = ~0ULL;
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 4096), &l), 0);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 4097), &l), -EINVAL);
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 0xffff), &l), -EINVAL);
+	l.max_indirect_segments = XENPV_BLK_MAX_INDIRECT_SEGMENTS;
+	CHECK_EQ(validate(indirect(BLKIF_OP_WRITE, 0, 256), &l), 0);
+	CHECK_EQ(validate(indirect(BLKIF_OP_WRITE, 0, 257), &l), -EINVAL);
+	/* Not advertised, read-only. */
+	l = lim;
+	l.max_indirect_segments = 0;
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 1), &l), -EOPNOTSUPP);
+	l = lim;
+	l.readonly = true;
+	CHECK_EQ(validate(indirect(BLKIF_OP_READ, 0, 1), &l), 0);
+	CHECK_EQ(validate(indirect(BLKIF_OP_WRITE, 0, 1), &l), -EROFS);
+}
+
+static void check_ops(void)
+{
+	unsigned int op, bad = 0;
+
+	CHECK_EQ(validate(rw(BLKIF_OP_RESERVED_1, 0, 1), &lim), -EOPNOTSUPP);
+	for (op = 7; op < 256; op++) {
+		if (validate(rw(op, 0, 1), &lim) != -EOPNOTSUPP) {
+			printf("  operation %u accepted\n", op);
+			bad++;
+		}
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(validate(rw(255, 0, 1), &lim), -EOPNOTSUPP);
+}
+
+static void check_rsp(void)
+{
+	u8 pending[4] = { BLKIF_OP_READ, BLKIF_OP_INDIRECT, XENPV_BLKIF_OP_NONE,
+			  BLKIF_OP_FLUSH_DISKCACHE };
+	struct blkif_response rsp = { .id = 0, .operation = BLKIF_OP_READ };
+
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), 0);
+	rsp.status = BLKIF_RSP_ERROR;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), 0);
+	rsp.status = BLKIF_RSP_EOPNOTSUPP;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), 0);
+	rsp.status = -3;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	rsp.status = 1;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	rsp.status = 0x7fff;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	rsp.status = BLKIF_RSP_OKAY;
+	/* Operation must echo the request's. */
+	rsp.operation = BLKIF_OP_WRITE;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	rsp.id = 1;
+	rsp.operation = BLKIF_OP_INDIRECT;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), 0);
+	rsp.operation = BLKIF_OP_READ;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	/* Id not outstanding, even with an operation of 0xff. */
+	rsp.id = 2;
+	rsp.operation = BLKIF_OP_READ;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	rsp.operation = XENPV_BLKIF_OP_NONE;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	rsp.id = 3;
+	rsp.operation = BLKIF_OP_FLUSH_DISKCACHE;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), 0);
+	/* Id out of range. */
+	rsp.id = 4;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -ERANGE);
+	rsp.id = ~0ULL;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -ERANGE);
+	rsp.id = 1ULL << 32;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -ERANGE);
+	rsp.id = 0;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 0, pending), -ERANGE);
+}
+
+int main(void)
+{
+	check_layout();
+	check_segments();
+	check_range();
+	check_rw();
+	check_flush();
+	check_discard();
+	check_indirect();
+	check_ops();
+	check_rsp();
+	return check_done();
+}
