@@ -82,6 +82,14 @@ static inline unsigned int xenpv_blkif_indirect_pages(unsigned int nr_segments)
 	       XENPV_BLK_SEGS_PER_INDIRECT_PAGE;
 }
 
+/**
+ * xenpv_blkif_rw_validate() - check a request with inline segments.
+ * @req: the copied request (READ, WRITE, WRITE_BARRIER, FLUSH_DISKCACHE).
+ * @lim: the device limits.
+ * @min_segs: 1 for READ/WRITE, 0 for flush and barrier.
+ *
+ * Return: 0, -EINVAL or -ERANGE, as for xenpv_blkif_req_validate().
+ */
 static inline int xenpv_blkif_rw_validate(const struct blkif_request *req,
 					  const struct xenpv_blk_limits *lim,
 					  unsigned int min_segs)
@@ -104,6 +112,14 @@ static inline int xenpv_blkif_rw_validate(const struct blkif_request *req,
 	return 0;
 }
 
+/**
+ * xenpv_blkif_indirect_validate() - check the header of an indirect request.
+ * @req: the copied BLKIF_OP_INDIRECT request.
+ * @lim: the device limits.
+ *
+ * Return: 0, -EOPNOTSUPP, -EINVAL, -EROFS or -ERANGE, as for
+ * xenpv_blkif_req_validate().
+ */
 static inline int xenpv_blkif_indirect_validate(const struct blkif_request *req,
 						const struct xenpv_blk_limits *lim)
 {
@@ -130,6 +146,14 @@ static inline int xenpv_blkif_indirect_validate(const struct blkif_request *req,
 	return 0;
 }
 
+/**
+ * xenpv_blkif_discard_validate() - check a discard request.
+ * @req: the copied BLKIF_OP_DISCARD request.
+ * @lim: the device limits.
+ *
+ * Return: 0, -EOPNOTSUPP, -EINVAL, -EROFS or -ERANGE, as for
+ * xenpv_blkif_req_validate().
+ */
 static inline int xenpv_blkif_discard_validate(const struct blkif_request *req,
 					       const struct xenpv_blk_limits *lim)
 {
