@@ -18,7 +18,7 @@
 /* Largest ring we map: 2^4 grant pages, the Linux xenbus limit. */
 #define XENPV_RING_MAX_ORDER	4
 /* Upper bound on ring sizes, so that entry counts fit in an int. */
-#define XENPV_RING_MAX_SIZE	(1U << 30)
+#define XENPV_RING_MAX_SIZE	BIT(30)
 
 /**
  * xenpv_ring_entries() - number of entries in a shared ring.

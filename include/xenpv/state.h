@@ -42,7 +42,7 @@ enum xenpv_role {
 };
 
 #define XENPV_NR_STATES		(XenbusStateReconfigured + 1)
-#define XENPV_ST(s)		(1U << XenbusState##s)
+#define XENPV_ST(s)		BIT(XenbusState##s)
 #define XENPV_ST_CLOSE		(XENPV_ST(Closing) | XENPV_ST(Closed))
 
 /**
@@ -107,7 +107,7 @@ static inline bool xenpv_state_transition_ok(enum xenpv_role role,
 	    (unsigned int)from >= XENPV_NR_STATES ||
 	    (unsigned int)to >= XENPV_NR_STATES)
 		return false;
-	return table[role][from] & (1U << to);
+	return table[role][from] & BIT(to);
 }
 
 /**

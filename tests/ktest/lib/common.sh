@@ -73,15 +73,16 @@ host_apt_uris() {
 	done
 }
 
-# sources.list lines for suite $1.  The security suite is left out on
-# purpose: its foreign-architecture indexes are often caught mid-sync, and a
-# test board wants a reproducible point release more than the newest fixes.
+# sources.list line for suite $1: the point release only.  The -updates
+# and -security suites are left out on purpose: their indexes, foreign
+# architectures' above all, are often caught mid-sync (apt then fails the
+# whole run), and a test board wants a reproducible point release more
+# than the newest fixes.
 board_sources() {
 	local dist=$1 uri
 	uri=$(host_apt_uris | awk '$1 == "main" { print $2; exit }')
 	[ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list*"
 	printf 'deb %s %s main\n' "$uri" "$dist"
-	printf 'deb %s %s-updates main\n' "$uri" "$dist"
 }
 
 # Run "$@" up to $1 times (transient mirror faults).
