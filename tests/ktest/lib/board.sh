@@ -52,8 +52,12 @@ build_xenpv_modules() {
 		(cd "$MODSTAGE/domu" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/domu.cpio.gz"
 	fi
 	if [ "$BACK" = xenpv ]; then
-		[ -e "$MODSTAGE/dom0/xen-blkback.ko" ] || [ -e "$MODSTAGE/dom0/xen-netback.ko" ] ||
-			die "--back xenpv: no xenpv backend module is built yet"
+		[ -n "$(ls "$MODSTAGE"/dom0/*.ko 2>/dev/null)" ] ||
+			die "--back xenpv: no xenpv dom0 module is built yet"
+		for ko in xen-evtchn xen-blkback xen-netback; do
+			[ -e "$MODSTAGE/dom0/$ko.ko" ] ||
+				say "--back xenpv: no xenpv $ko yet, dom0 uses Debian's (in-tree) one"
+		done
 	fi
 }
 
@@ -65,8 +69,12 @@ make_job() {
 	rm -rf "$dir"
 	mkdir -p "$dir/job/modules"
 	cp -r "$KTEST_DIR/board" "$KTEST_DIR/scenarios" "$dir/job/"
-	if [ -d "$TOP_DIR/tests/bin/$ARCH" ]; then
-		cp -r "$TOP_DIR/tests/bin/$ARCH" "$dir/job/bin"
+	# On-board test programs (tests/progs), static, for the board's CPU.
+	if [ -f "$TOP_DIR/tests/progs/Makefile" ]; then
+		mkdir -p "$dir/job/bin"
+		make -s -C "$TOP_DIR/tests/progs" O="$dir/job/bin" CROSS_COMPILE="$CROSS" \
+			>"$RESULTS/progs-build.log" 2>&1 ||
+			{ tail -20 "$RESULTS/progs-build.log" >&2; die "tests/progs build failed"; }
 	fi
 	cp -r "$MODSTAGE"/. "$dir/job/modules/"
 	cp "$BOARD_DIR/domu-initrd.gz" "$dir/job/"
