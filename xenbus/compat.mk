@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Feature probes of the target kernel tree for include/xenpv/compat.h.
+#
+# Every probe greps the target tree's headers for one API shape and, when
+# found, adds one -DXENPV_... flag to $(xenpv-compat-flags).  A probe that
+# cannot tell (header missing, pattern not found) adds nothing, and
+# compat.h then falls back to the behaviour of the bookworm 6.1 tree.
+# Included by xenbus/Kbuild; driver Kbuild files (or the top-level Kbuild)
+# can include it too and add $(xenpv-compat-flags) to their ccflags.
+
+xenpv-hdr = $(firstword $(wildcard $(srctree)/include/$(strip $(1)) \
+	$(objtree)/include/$(strip $(1))))
+xenpv-probe = $(if $(call xenpv-hdr,$(2)),$(shell grep -qsE '$(3)' \
+	$(call xenpv-hdr,$(2)) && echo -D$(1)))
+
+# struct xenbus_driver.remove returns int (vanilla 6.1 and older; Debian's
+# 6.1 and 6.12 return void).
+xenpv-pat := int [(][*]remove[)][(]struct xenbus_device
+xenpv-compat-flags := $(call xenpv-probe,XENPV_HAVE_XENBUS_REMOVE_INT,\
+	xen/xenbus.h,$(xenpv-pat))
+
+# struct xenbus_driver.uevent takes a const device (6.3+, so 6.12).
+xenpv-pat := [(][*]uevent[)][(]const struct xenbus_device
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_XENBUS_UEVENT_CONST,\
+	xen/xenbus.h,$(xenpv-pat))
+
+# xenbus_read_driver_state() takes the device as well as the path (newer
+# than 6.12; both 6.1 and 6.12 take only the path).
+xenpv-pat := xenbus_read_driver_state[(][a-z ]*struct xenbus_device
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_READ_DRIVER_STATE_DEV,\
+	xen/xenbus.h,$(xenpv-pat))
+
+# Grant revocation without the XSA-396 helpers: gnttab_end_foreign_access()
+# with a readonly flag and no gnttab_try_end_foreign_access() (before 5.17).
+xenpv-pat := gnttab_end_foreign_access[(]grant_ref_t ref, int readonly
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_GNTTAB_END_READONLY,\
+	xen/grant_table.h,$(xenpv-pat))
+
+# Interdomain lateeoi binding by domid instead of xenbus device (before 5.12).
+xenpv-pat := bind_interdomain_evtchn_to_irqhandler_lateeoi[(]unsigned int
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BIND_INTERDOMAIN_DOMID,\
+	xen/events.h,$(xenpv-pat))
+
+# class_create() without the owner argument (6.4+, so 6.12).
+xenpv-pat := class_create[(]const char [*]name[)]
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_CLASS_CREATE_NAME,\
+	linux/device/class.h,$(xenpv-pat))
+
+xenpv-compat-flags := $(strip $(xenpv-compat-flags))
