@@ -47,7 +47,7 @@ const char *xenpv_stuck_hint(enum xenpv_role role, int ours, int peer)
 	if (front) {
 		if (ours == XenbusStateInitialising &&
 		    peer == XenbusStateInitialising)
-			return "waiting for backend InitWait (backend driver loaded? hotplug done?)";
+			return "waiting for backend InitWait (backend driver loaded?)";
 		if (ours == XenbusStateInitialising)
 			return "backend ready, we have not published rings: negotiation failed?";
 		if (ours == XenbusStateInitialised &&
@@ -57,7 +57,7 @@ const char *xenpv_stuck_hint(enum xenpv_role role, int ours, int peer)
 			return "backend connected, we have not finished connecting";
 	} else {
 		if (ours == XenbusStateInitialising)
-			return "features not advertised yet: waiting for hotplug (physical-device)?";
+			return "features not advertised: waiting for hotplug (physical-device)?";
 		if (ours == XenbusStateInitWait &&
 		    (peer == XenbusStateInitialising ||
 		     peer == XenbusStateInitWait))
@@ -74,9 +74,10 @@ const char *xenpv_stuck_hint(enum xenpv_role role, int ours, int peer)
 
 static void xenpv_show_time(struct seq_file *m, ktime_t t)
 {
-	s64 us = ktime_to_us(t);
+	struct timespec64 ts = ktime_to_timespec64(t);
 
-	seq_printf(m, "%lld.%06lld", us / USEC_PER_SEC, us % USEC_PER_SEC);
+	seq_printf(m, "%lld.%06ld", (long long)ts.tv_sec,
+		   ts.tv_nsec / NSEC_PER_USEC);
 }
 
 static void xenpv_show_locked(struct seq_file *m, struct xenpv_dev *xd)

@@ -40,19 +40,19 @@
  * backport) and 6.12.  Drivers write a void function and wrap it:
  *
  *	static void foo_remove(struct xenbus_device *dev) { ... }
- *	XENPV_DEFINE_REMOVE(foo_remove_cb, foo_remove);
+ *	XENPV_DEFINE_REMOVE(foo_remove)
  *	... .remove = foo_remove_cb, ...
  */
 #ifdef XENPV_HAVE_XENBUS_REMOVE_INT
-#define XENPV_DEFINE_REMOVE(name, fn)					\
-	static int name(struct xenbus_device *xbdev)			\
+#define XENPV_DEFINE_REMOVE(fn)						\
+	static int fn##_cb(struct xenbus_device *xbdev)			\
 	{								\
 		fn(xbdev);						\
 		return 0;						\
 	}
 #else
-#define XENPV_DEFINE_REMOVE(name, fn)					\
-	static void name(struct xenbus_device *xbdev)			\
+#define XENPV_DEFINE_REMOVE(fn)						\
+	static void fn##_cb(struct xenbus_device *xbdev)		\
 	{								\
 		fn(xbdev);						\
 	}
