@@ -25,13 +25,14 @@ holds() {
 	return 1
 }
 assert "xenstored holds /dev/xen/evtchn" holds xenstored
-assert "xenconsoled holds /dev/xen/evtchn" holds xenconsoled
 assert "xenstored answers" xenstore-read /local/domain/0/name
 
 # A domU: xenstored, xenconsoled (the agent talks over the console) and
 # the backends' hotplug all go through event channels.
 domu_up
 assert_eq "$(domu_run echo hello)" hello "domU console agent"
+# xenconsoled opens its event channel handle once it has a guest.
+assert "xenconsoled holds /dev/xen/evtchn" holds xenconsoled
 id=$(domid_of)
 [ -s "/var/log/xen/console/guest-$DOMU.log" ] || fail "xenconsoled logged nothing for $DOMU"
 xl destroy "$DOMU" || fail "xl destroy failed"
