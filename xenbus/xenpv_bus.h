@@ -6,6 +6,22 @@
  * and does all of its xenstore, state, ring, grant and event-channel work
  * through the functions below; no driver writes a xenstore path itself.
  *
+ * Drivers include this header from ../xenbus/ (a path relative to their
+ * own directory, so no extra -I is needed).  A backend connects so:
+ *
+ *	probe:	xenpv_dev_init(&be->xd, xbdev, XENPV_BACKEND, &be_ops);
+ *		xenpv_kv_set(&kv[0], "max-ring-page-order", "%u", max_order);
+ *		xenpv_publish(&be->xd, NULL, kv, 1, NULL, NULL);
+ *		xenpv_set_state(&be->xd, XenbusStateInitWait, "probed");
+ *	.otherend_changed = xenpv_otherend_changed, then in
+ *	be_ops.peer_changed, on Initialised/Connected and legal:
+ *		xenpv_ring_peer_order(xd, max_order, &order);
+ *		xenpv_ring_map(xd, &be->ring, "ring", NULL, "ring-ref", order);
+ *		xenpv_evtchn_read_port(xd, NULL, "event-channel", &port);
+ *		xenpv_evtchn_bind(xd, &be->ch, "be-q0", port, be_irq, be);
+ *		xenpv_set_state(xd, XenbusStateConnected, "rings mapped");
+ *	on !legal or peer Closing: unbind, unmap, set Closing/Closed.
+ *
  * Locking: the state and publish helpers sleep (xenstore); call them from
  * probe/remove/otherend_changed or a work item.  xenpv_evtchn_eoi(),
  * xenpv_evtchn_notify() and xenpv_grant_*() may be called from any
