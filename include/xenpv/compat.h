@@ -22,6 +22,7 @@
 #include <linux/device.h>
 #include <linux/interrupt.h>
 #include <xen/events.h>
+#include <xen/evtchn.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 
@@ -106,5 +107,42 @@ xenpv_bind_interdomain_lateeoi(struct xenbus_device *xbdev,
 #else
 #define xenpv_class_create(name)	class_create(THIS_MODULE, name)
 #endif /* XENPV_HAVE_CLASS_CREATE_NAME */
+
+/*
+ * Static event channels (IOCTL_EVTCHN_BIND_STATIC, Linux 6.7): the event
+ * core takes an is_static flag so that it never closes such a port, and
+ * userspace handlers are registered shared so that a kernel user and
+ * /dev/xen/evtchn can both bind the same port.  Older cores (6.1) have
+ * neither; there the in-tree driver does not know the ioctl, and neither
+ * do we.
+ */
+#ifdef XENPV_HAVE_STATIC_EVTCHN
+#define XENPV_EVTCHN_HAVE_STATIC	true
+#define XENPV_EVTCHN_IRQF		IRQF_SHARED
+
+static inline int xenpv_evtchn_make_refcounted(evtchn_port_t port,
+					       bool is_static)
+{
+	return evtchn_make_refcounted(port, is_static);
+}
+#else
+#define XENPV_EVTCHN_HAVE_STATIC	false
+#define XENPV_EVTCHN_IRQF		0
+
+static inline int xenpv_evtchn_make_refcounted(evtchn_port_t port,
+					       bool is_static)
+{
+	return is_static ? -EOPNOTSUPP : evtchn_make_refcounted(port);
+}
+#endif
+
+/* The uapi header of a pre-6.7 tree lacks the ioctl; its ABI is fixed. */
+#ifndef IOCTL_EVTCHN_BIND_STATIC
+#define IOCTL_EVTCHN_BIND_STATIC \
+	_IOC(_IOC_NONE, 'E', 7, sizeof(struct ioctl_evtchn_bind))
+struct ioctl_evtchn_bind {
+	unsigned int port;
+};
+#endif
 
 #endif /* _XENPV_COMPAT_H */

@@ -6,8 +6,8 @@
 # found, adds one -DXENPV_... flag to $(xenpv-compat-flags).  A probe that
 # cannot tell (header missing, pattern not found) adds nothing, and
 # compat.h then falls back to the behaviour of the bookworm 6.1 tree.
-# Included by xenbus/Kbuild; driver Kbuild files (or the top-level Kbuild)
-# can include it too and add $(xenpv-compat-flags) to their ccflags.
+# Included by the top-level Kbuild, which hands $(xenpv-compat-flags) to
+# every module directory.
 
 xenpv-hdr = $(firstword $(wildcard $(srctree)/include/$(strip $(1)) \
 	$(objtree)/include/$(strip $(1))))
@@ -46,5 +46,11 @@ xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BIND_INTERDOMAIN_DOMID,\
 xenpv-pat := class_create[(]const char [*]name[)]
 xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_CLASS_CREATE_NAME,\
 	linux/device/class.h,$(xenpv-pat))
+
+# The event core knows static event channels: evtchn_make_refcounted()
+# takes an is_static flag (6.7+, so 6.12).
+xenpv-pat := evtchn_make_refcounted.evtchn_port_t [a-z]+, bool
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_STATIC_EVTCHN,\
+	xen/events.h,$(xenpv-pat))
 
 xenpv-compat-flags := $(strip $(xenpv-compat-flags))
