@@ -37,6 +37,10 @@ build_xenpv_modules() {
 	# The core module is needed on both sides.
 	if [ "$FRONT" = xenpv ]; then
 		[ "$fe" -gt 0 ] || die "--front xenpv: no xenpv frontend module is built yet"
+		for ko in xen-blkfront xen-netfront xenpv-hvc; do
+			[ -e "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/$ko.ko" ] ||
+				say "--front xenpv: no xenpv $ko yet, the domU uses Debian's (in-tree) one"
+		done
 		for ko in "$MODSTAGE"/dom0/xenpv-bus.ko; do
 			[ -e "$ko" ] && cp "$ko" "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/"
 		done
