@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-blkfront blk-mq glue: one hardware queue as deep as the shared
+ * ring, a gendisk whose limits keep every request within one blkif
+ * request (11 segments of at most one 4 KiB frame each).
+ */
+#include "common.h"
+
+#include <linux/module.h>
+#include <xen/interface/io/blkif.h>
+
+static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
+				      const struct blk_mq_queue_data *bd)
+{
+	struct blkfront_info *info = hctx->queue->queuedata;
+
+	blk_mq_start_request(bd->rq);
+	return blkfront_submit(info, bd->rq);
+}
+
+static void blkfront_complete_rq(struct request *rq)
+{
+	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	blk_mq_end_request(rq, cmd->status);
+}
+
+static const struct blk_mq_ops blkfront_mq_ops = {
+	.queue_rq	= blkfront_queue_rq,
+	.complete	= blkfront_complete_rq,
+};
+
+static const struct block_device_operations blkfront_fops = {
+	.owner		= THIS_MODULE,
+};
+
+/**
+ * blkfront_disk_set_flush() - tell the block layer about cache flushes.
+ * @info: the device with a disk; @info->flush_op and @info->fua decide.
+ *
+ * Context: any (called from the IRQ when the backend refuses flushes).
+ */
+void blkfront_disk_set_flush(struct blkfront_info *info)
+{
+	if (!info->gd)
+		return;
+	blk_queue_write_cache(info->gd->queue, info->flush_op != 0,
+			      info->flush_op && info->fua);
+}
+
+static void blkfront_set_limits(struct blkfront_info *info)
+{
+	struct request_queue *q = info->gd->queue;
+
+	blk_queue_flag_set(QUEUE_FLAG_VIRT, q);
+	blk_queue_logical_block_size(q, info->sector_size);
+	blk_queue_physical_block_size(q, info->physical_sector_size);
+	blk_queue_max_hw_sectors(q, BLKFRONT_MAX_SECTORS);
+	blk_queue_max_segments(q, BLKFRONT_SEGS);
+	blk_queue_max_segment_size(q, XEN_PAGE_SIZE);
+	blk_queue_segment_boundary(q, XEN_PAGE_SIZE - 1);
+	blk_queue_dma_alignment(q, SECTOR_SIZE - 1);
+	blkfront_disk_set_flush(info);
+}
+
+/**
+ * blkfront_disk_create() - create and add the gendisk.
+ * @info: a device whose ring is set up and whose disk parameters are read.
+ *
+ * Requests are accepted (@info->running) before the disk is added, so
+ * the partition scan of device_add_disk() reaches the backend.  On
+ * failure everything is undone by blkfront_disk_remove().
+ *
+ * Context: process context, under @info->mutex.
+ * Return: 0 or -errno.
+ */
+int blkfront_disk_create(struct blkfront_info *info)
+{
+	struct blk_mq_tag_set *set = &info->tag_set;
+	struct gendisk *gd;
+	int err;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &blkfront_mq_ops;
+	set->nr_hw_queues = 1;
+	set->queue_depth = min_t(unsigned int, info->ring_size,
+				 BLK_MQ_MAX_DEPTH);
+	set->numa_node = NUMA_NO_NODE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->cmd_size = sizeof(struct blkfront_cmd);
+	set->driver_data = info;
+	err = blk_mq_alloc_tag_set(set);
+	if (err)
+		return err;
+	info->tag_set_ready = true;
+
+	gd = blk_mq_alloc_disk(set, info);
+	if (IS_ERR(gd))
+		return PTR_ERR(gd);
+
+	gd->major = XENVBD_MAJOR;
+	gd->first_minor = info->first_minor;
+	gd->minors = info->nr_minors;
+	gd->fops = &blkfront_fops;
+	gd->private_data = info;
+	strscpy(gd->disk_name, info->name, sizeof(gd->disk_name));
+	if (info->vdisk_info & VDISK_REMOVABLE)
+		gd->flags |= GENHD_FL_REMOVABLE;
+	if (info->nr_minors == 1)
+		gd->flags |= GENHD_FL_NO_PART;
+
+	spin_lock_irq(&info->lock);
+	info->gd = gd;
+	spin_unlock_irq(&info->lock);
+
+	blkfront_set_limits(info);
+	set_capacity(gd, info->sectors);
+	set_disk_ro(gd, info->vdisk_info & VDISK_READONLY);
+
+	spin_lock_irq(&info->lock);
+	info->running = !info->broken;
+	spin_unlock_irq(&info->lock);
+
+	err = device_add_disk(&info->xd.xbdev->dev, gd, NULL);
+	if (err)
+		return err;
+	info->disk_added = true;
+	return 0;
+}
+
+/**
+ * blkfront_disk_remove() - remove the disk and free the tag set.
+ * @info: the device, with or without (part of) a disk.
+ *
+ * Requests still queued in blk-mq are failed (the device no longer
+ * runs, so the restarted queue ends them with an error) before the disk
+ * is deleted.
+ *
+ * Context: process context, under @info->mutex.
+ */
+void blkfront_disk_remove(struct blkfront_info *info)
+{
+	struct gendisk *gd = info->gd;
+
+	if (gd) {
+		blk_mq_start_stopped_hw_queues(gd->queue, true);
+		if (info->disk_added)
+			del_gendisk(gd);
+		info->disk_added = false;
+		spin_lock_irq(&info->lock);
+		info->gd = NULL;
+		spin_unlock_irq(&info->lock);
+		put_disk(gd);
+	}
+	if (info->tag_set_ready)
+		blk_mq_free_tag_set(&info->tag_set);
+	info->tag_set_ready = false;
+}
+
+/**
+ * blkfront_disk_resize() - the backend changed the device size.
+ * @info: a connected device.
+ * @sectors: the new size in 512-byte sectors.
+ *
+ * Context: process context, under @info->mutex.
+ */
+void blkfront_disk_resize(struct blkfront_info *info, u64 sectors)
+{
+	if (!info->gd || sectors == info->sectors)
+		return;
+	dev_info(&info->xd.xbdev->dev, "%s: resized from %llu to %llu sectors\n",
+		 info->name, info->sectors, sectors);
+	info->sectors = sectors;
+	set_capacity_and_notify(info->gd, sectors);
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xen-blkfront: types and cross-file prototypes.
+ *
+ * The driver is split so:
+ *	ring.c	  building blkif requests, consuming responses, the IRQ
+ *	blk.c	  blk-mq glue: tag set, gendisk, queue limits
+ *	xenbus.c  probe/remove, negotiation and the state machine
+ * All xenstore, state, ring and event-channel work goes through the
+ * xenpv-bus core (../xenbus/xenpv_bus.h).
+ */
+#ifndef _XENPV_BLKFRONT_COMMON_H
+#define _XENPV_BLKFRONT_COMMON_H
+
+#undef pr_fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <xenpv/blkif.h>
+#include <xenpv/ring.h>
+
+#include "../xenbus/xenpv_bus.h"
+
+#define XENVBD_MAJOR		202	/* block major of the xvd disks */
+#define BLKFRONT_PARTS_SHIFT	4	/* xvd scheme: 16 minors a disk */
+#define BLKFRONT_EXT_PARTS_SHIFT 8	/* extended scheme: 256 minors */
+#define BLKFRONT_VDEV_EXT	BIT(28)	/* virtual-device uses extended form */
+#define BLKFRONT_SEGS		BLKIF_MAX_SEGMENTS_PER_REQUEST
+#define BLKFRONT_MAX_SECTORS	(BLKFRONT_SEGS * XENPV_SECTORS_PER_PAGE)
+
+/**
+ * struct blkfront_cmd - per-request driver data (the blk-mq PDU).
+ * @sg: the request's data, one entry per granted 4 KiB frame.
+ * @gref: grant references handed to the backend, @nr_grefs of them.
+ * @nr_grefs: valid entries of @gref.
+ * @status: the completion status handed to blk_mq_end_request().
+ */
+struct blkfront_cmd {
+	struct scatterlist sg[BLKFRONT_SEGS];
+	grant_ref_t gref[BLKFRONT_SEGS];
+	unsigned int nr_grefs;
+	blk_status_t status;
+};
+
+/**
+ * struct blkfront_info - one virtual block device.
+ * @xd: the core's part; the driver data of the xenbus device.
+ * @mutex: serialises connecting and tearing down (xenwatch, remove).
+ * @lock: protects the ring and everything up to @broken.
+ * @front: our view of the shared ring; @front.sring is NULL when down.
+ * @ring_size: entries of the ring, also the number of request ids.
+ * @pending_op: per id: the blkif operation outstanding, or
+ *	XENPV_BLKIF_OP_NONE.
+ * @rqs: per id: the blk-mq request outstanding under that id.
+ * @inflight: requests on the ring that were not answered yet.
+ * @running: new requests may be put on the ring.
+ * @broken: the backend broke the protocol; nothing more is accepted.
+ * @flush_op: BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_WRITE_BARRIER, or 0 when
+ *	the backend offers neither.
+ * @fua: FUA writes are sent as @flush_op with data (barrier backends).
+ * @ring: the shared ring pages (core).
+ * @evtchn: the event channel (core).
+ * @drained: woken when @inflight drops to 0.
+ * @broken_work: switches to Closing after the backend broke the ring.
+ * @vdevice: the virtual-device number.
+ * @first_minor: first minor of the disk under XENVBD_MAJOR.
+ * @nr_minors: minors reserved for the disk and its partitions.
+ * @name: the disk name, "xvda"...
+ * @node: on the list of reserved minor ranges.
+ * @sectors: capacity in 512-byte sectors.
+ * @vdisk_info: the backend's "info" bits (VDISK_*).
+ * @sector_size: logical block size.
+ * @physical_sector_size: physical block size.
+ * @tag_set: the blk-mq tag set, valid when @tag_set_ready.
+ * @tag_set_ready: @tag_set was allocated.
+ * @gd: the disk, or NULL.
+ * @disk_added: @gd was added with device_add_disk().
+ */
+struct blkfront_info {
+	struct xenpv_dev xd;
+	struct mutex mutex;		/* connect / teardown */
+	spinlock_t lock;		/* ring and request ids */
+	struct blkif_front_ring front;
+	unsigned int ring_size;
+	u8 *pending_op;
+	struct request **rqs;
+	unsigned int inflight;
+	bool running;
+	bool broken;
+	u8 flush_op;
+	bool fua;
+
+	struct xenpv_ring ring;
+	struct xenpv_evtchn evtchn;
+	wait_queue_head_t drained;
+	struct work_struct broken_work;
+
+	u32 vdevice;
+	unsigned int first_minor;
+	unsigned int nr_minors;
+	char name[DISK_NAME_LEN];
+	struct list_head node;
+
+	u64 sectors;
+	u32 vdisk_info;
+	u32 sector_size;
+	u32 physical_sector_size;
+	struct blk_mq_tag_set tag_set;
+	bool tag_set_ready;
+	struct gendisk *gd;
+	bool disk_added;
+};
+
+static inline struct blkfront_info *blkfront_from_xd(struct xenpv_dev *xd)
+{
+	return container_of(xd, struct blkfront_info, xd);
+}
+
+/* ring.c */
+int blkfront_ring_setup(struct blkfront_info *info, unsigned int order);
+void blkfront_ring_teardown(struct blkfront_info *info);
+blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq);
+void blkfront_fail_all(struct blkfront_info *info);
+bool blkfront_idle(struct blkfront_info *info);
+void blkfront_show(struct xenpv_dev *xd, struct seq_file *m);
+
+/* blk.c */
+int blkfront_disk_create(struct blkfront_info *info);
+void blkfront_disk_remove(struct blkfront_info *info);
+void blkfront_disk_resize(struct blkfront_info *info, u64 sectors);
+void blkfront_disk_set_flush(struct blkfront_info *info);
+
+#endif /* _XENPV_BLKFRONT_COMMON_H */

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-blkfront: probe/remove, negotiation with the backend and the
+ * state machine.
+ *
+ *   backend InitWait   -> read max-ring-page-order, allocate ring and
+ *                         event channel, publish ring-ref(s),
+ *                         event-channel, protocol, feature-persistent=0
+ *                         in one transaction; we go Initialised
+ *   backend Connected  -> read sectors/info/sector-size/flush features,
+ *                         add the disk; we go Connected (later changes
+ *                         of sectors resize the disk)
+ *   backend Closing    -> finish or fail the I/O in flight, delete the
+ *     or Closed           disk, free ring, channel and grants; we go
+ *                         Closed
+ *
+ * A backend that breaks the ring protocol gets us to Closing (from a
+ * work item, ring.c marks the device broken).
+ */
+#include "common.h"
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+#include <xen/platform_pci.h>
+#include <xen/interface/io/protocols.h>
+
+static unsigned int blkfront_max_ring_order;
+module_param_named(max_ring_page_order, blkfront_max_ring_order, uint, 0444);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "Maximum order of pages to be used for the shared ring. Default: 0");
+
+/* How long a closing backend gets to answer the requests in flight. */
+#define BLKFRONT_DRAIN_TIMEOUT	(10 * HZ)
+
+/* Minor ranges of all devices, so that two vbds never share a minor. */
+static LIST_HEAD(blkfront_disks);
+static DEFINE_MUTEX(blkfront_disks_lock);
+
+/* "xvd" + bijective base-26 letters: 0 -> xvda, 25 -> xvdz, 26 -> xvdaa. */
+static void blkfront_disk_name(char *buf, size_t len, unsigned int index,
+			       unsigned int part)
+{
+	char letters[8];
+	unsigned int n = 0, i = index + 1;
+	int off;
+
+	while (i && n < sizeof(letters)) {
+		i--;
+		letters[n++] = 'a' + i % 26;
+		i /= 26;
+	}
+	off = snprintf(buf, len, "xvd");
+	while (n && off < len)
+		buf[off++] = letters[--n];
+	if (off >= len)
+		off = len - 1;
+	buf[off] = '\0';
+	if (part)
+		snprintf(buf + off, len - off, "%u", part);
+}
+
+/*
+ * Decode virtual-device: (202 << 8) | (index << 4) | partition, or
+ * BIT(28) | (index << 8) | partition.  A partition number gives a
+ * single-minor disk named after it (xvda1).
+ */
+static int blkfront_parse_vdevice(struct blkfront_info *info)
+{
+	struct xenpv_dev *xd = &info->xd;
+	unsigned int index, part, minor;
+	u32 vdev;
+	int err;
+
+	err = xenpv_read_u32(xd, xd->xbdev->nodename, "virtual-device",
+			     U32_MAX, 0, U32_MAX, &vdev);
+	if (!err && vdev == U32_MAX)
+		err = xenpv_read_u32(xd, xd->xbdev->nodename,
+				     "virtual-device-ext", U32_MAX, 0,
+				     U32_MAX, &vdev);
+	if (err || vdev == U32_MAX) {
+		xenpv_dev_fatal(xd, err ? err : -ENOENT,
+				"reading virtual-device");
+		return err ? err : -ENOENT;
+	}
+
+	if (vdev & BLKFRONT_VDEV_EXT) {
+		minor = vdev & (BLKFRONT_VDEV_EXT - 1);
+		index = minor >> BLKFRONT_EXT_PARTS_SHIFT;
+		part = minor & (BIT(BLKFRONT_EXT_PARTS_SHIFT) - 1);
+		info->nr_minors = BIT(BLKFRONT_EXT_PARTS_SHIFT);
+	} else if ((vdev >> 8) == XENVBD_MAJOR) {
+		minor = vdev & 0xff;
+		index = minor >> BLKFRONT_PARTS_SHIFT;
+		part = minor & (BIT(BLKFRONT_PARTS_SHIFT) - 1);
+		info->nr_minors = BIT(BLKFRONT_PARTS_SHIFT);
+	} else {
+		xenpv_dev_fatal(xd, -ENODEV,
+				"virtual-device %#x: only xvd (major %u) supported",
+				vdev, XENVBD_MAJOR);
+		return -ENODEV;
+	}
+	if (minor >= MINORMASK) {
+		xenpv_dev_fatal(xd, -ERANGE, "virtual-device %#x too large",
+				vdev);
+		return -ERANGE;
+	}
+	if (part) {
+		info->first_minor = minor;
+		info->nr_minors = 1;
+	} else {
+		info->first_minor = minor;
+	}
+	info->vdevice = vdev;
+	blkfront_disk_name(info->name, sizeof(info->name), index, part);
+	return 0;
+}
+
+static int blkfront_reserve_minors(struct blkfront_info *info)
+{
+	struct blkfront_info *o;
+	int err = 0;
+
+	mutex_lock(&blkfront_disks_lock);
+	list_for_each_entry(o, &blkfront_disks, node) {
+		if (info->first_minor < o->first_minor + o->nr_minors &&
+		    o->first_minor < info->first_minor + info->nr_minors) {
+			err = -EBUSY;
+			break;
+		}
+	}
+	if (!err)
+		list_add_tail(&info->node, &blkfront_disks);
+	mutex_unlock(&blkfront_disks_lock);
+	if (err)
+		xenpv_dev_fatal(&info->xd, err, "minors of %s already in use",
+				info->name);
+	return err;
+}
+
+static void blkfront_release_minors(struct blkfront_info *info)
+{
+	mutex_lock(&blkfront_disks_lock);
+	list_del_init(&info->node);
+	mutex_unlock(&blkfront_disks_lock);
+}
+
+static int blkfront_publish_refs(struct xenpv_dev *xd,
+				 struct xenbus_transaction xbt, void *arg)
+{
+	struct blkfront_info *info = arg;
+	int err;
+
+	err = xenpv_ring_publish(xd, xbt, NULL, "ring-ref", &info->ring);
+	if (err)
+		return err;
+	return xenpv_evtchn_publish(xd, xbt, NULL, "event-channel",
+				    &info->evtchn);
+}
+
+/* Backend waits for us: set up and publish the ring.  Under info->mutex. */
+static void blkfront_talk(struct blkfront_info *info)
+{
+	struct xenpv_dev *xd = &info->xd;
+	struct xenpv_kv kv[2];
+	u32 be_order;
+	unsigned int order;
+	int err;
+
+	if (xenpv_our_state(xd) != XenbusStateInitialising)
+		return;
+
+	xenpv_read_u32(xd, NULL, "max-ring-page-order", 0, 0,
+		       XENPV_RING_MAX_ORDER, &be_order);
+	order = min_t(unsigned int, be_order, blkfront_max_ring_order);
+
+	err = blkfront_ring_setup(info, order);
+	if (err)
+		return;
+
+	xenpv_kv_set(&kv[0], "protocol", "%s", XEN_IO_PROTO_ABI_NATIVE);
+	xenpv_kv_set(&kv[1], "feature-persistent", "%u", 0);
+	err = xenpv_publish(xd, NULL, kv, ARRAY_SIZE(kv),
+			    blkfront_publish_refs, info);
+	if (err) {
+		blkfront_ring_teardown(info);
+		return;
+	}
+	xenpv_feature_note(xd, "ring-page-order", "%u", order);
+	xenpv_feature_note(xd, "ring-entries", "%u", info->ring_size);
+	xenpv_feature_note(xd, "feature-persistent", "0");
+	xenpv_set_state(xd, XenbusStateInitialised, "ring published");
+}
+
+static int blkfront_read_sectors(struct blkfront_info *info, u64 *sectors)
+{
+	unsigned long long v;
+	int n;
+
+	n = xenbus_scanf(XBT_NIL, info->xd.xbdev->otherend, "sectors", "%llu",
+			 &v);
+	if (n != 1)
+		return n < 0 ? n : -EINVAL;
+	*sectors = v;
+	return 0;
+}
+
+/* Read the disk parameters the backend published.  Under info->mutex. */
+static int blkfront_read_params(struct blkfront_info *info)
+{
+	struct xenpv_dev *xd = &info->xd;
+	u32 lss, pss;
+	int err;
+
+	err = blkfront_read_sectors(info, &info->sectors);
+	if (err) {
+		xenpv_dev_fatal(xd, err, "reading sectors");
+		return err;
+	}
+	xenpv_read_u32(xd, NULL, "info", 0, 0, U32_MAX, &info->vdisk_info);
+	err = xenpv_read_u32(xd, NULL, "sector-size", SECTOR_SIZE, SECTOR_SIZE,
+			     PAGE_SIZE, &lss);
+	if (err || !is_power_of_2(lss)) {
+		xenpv_dev_fatal(xd, -EINVAL, "bad sector-size");
+		return -EINVAL;
+	}
+	err = xenpv_read_u32(xd, NULL, "physical-sector-size", lss, lss,
+			     U32_MAX, &pss);
+	if (err || !is_power_of_2(pss))
+		pss = lss;
+	info->sector_size = lss;
+	info->physical_sector_size = pss;
+
+	info->flush_op = 0;
+	info->fua = false;
+	if (xenpv_read_bool(xd, NULL, "feature-flush-cache", false)) {
+		info->flush_op = BLKIF_OP_FLUSH_DISKCACHE;
+	} else if (xenpv_read_bool(xd, NULL, "feature-barrier", false)) {
+		info->flush_op = BLKIF_OP_WRITE_BARRIER;
+		info->fua = true;
+	}
+
+	xenpv_feature_note(xd, "sectors", "%llu", info->sectors);
+	xenpv_feature_note(xd, "sector-size", "%u/%u", lss, pss);
+	xenpv_feature_note(xd, "info", "%#x%s%s%s", info->vdisk_info,
+			   info->vdisk_info & VDISK_READONLY ? " ro" : "",
+			   info->vdisk_info & VDISK_REMOVABLE ? " rm" : "",
+			   info->vdisk_info & VDISK_CDROM ? " cd" : "");
+	xenpv_feature_note(xd, "flush", "%s",
+			   info->flush_op == BLKIF_OP_FLUSH_DISKCACHE ?
+			   "flush-cache" : info->flush_op ? "barrier" : "none");
+	return 0;
+}
+
+/* Backend connected: add the disk, or notice a resize.  Under mutex. */
+static void blkfront_connect(struct blkfront_info *info)
+{
+	struct xenpv_dev *xd = &info->xd;
+	u64 sectors;
+	int err;
+
+	if (xenpv_our_state(xd) == XenbusStateConnected) {
+		if (!blkfront_read_sectors(info, &sectors))
+			blkfront_disk_resize(info, sectors);
+		return;
+	}
+	if (xenpv_our_state(xd) != XenbusStateInitialised)
+		return;
+
+	err = blkfront_read_params(info);
+	if (err)
+		return;
+	err = blkfront_disk_create(info);
+	if (err) {
+		blkfront_disk_remove(info);
+		xenpv_dev_fatal(xd, err, "adding disk %s", info->name);
+		return;
+	}
+	xenpv_set_state(xd, XenbusStateConnected, "disk added");
+	dev_info(&xd->xbdev->dev, "%s: %llu sectors of %u bytes%s\n",
+		 info->name, info->sectors, info->sector_size,
+		 info->vdisk_info & VDISK_READONLY ? ", read-only" : "");
+}
+
+/*
+ * Take the device down: stop new I/O, give the backend a bounded time
+ * to answer what is in flight, fail the rest, delete the disk and free
+ * ring, channel and grants.  Safe on a half-built device and when
+ * called twice.  Under info->mutex.
+ */
+static void blkfront_disconnect(struct blkfront_info *info)
+{
+	spin_lock_irq(&info->lock);
+	info->running = false;
+	spin_unlock_irq(&info->lock);
+
+	if (info->evtchn.bound &&
+	    !wait_event_timeout(info->drained, blkfront_idle(info),
+				BLKFRONT_DRAIN_TIMEOUT))
+		dev_warn(&info->xd.xbdev->dev,
+			 "%s: backend did not answer all requests, failing them\n",
+			 info->name);
+	blkfront_ring_teardown(info);
+	blkfront_disk_remove(info);
+}
+
+static void blkfront_peer_changed(struct xenpv_dev *xd,
+				  enum xenbus_state state, bool legal)
+{
+	struct blkfront_info *info = blkfront_from_xd(xd);
+
+	mutex_lock(&info->mutex);
+	if (!legal) {
+		blkfront_disconnect(info);
+		xenpv_set_state(xd, XenbusStateClosing, "illegal peer state");
+		goto out_unlock;
+	}
+	switch (state) {
+	case XenbusStateInitWait:
+		blkfront_talk(info);
+		break;
+	case XenbusStateConnected:
+		blkfront_connect(info);
+		break;
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+		if (xenpv_our_state(xd) == XenbusStateClosed)
+			break;
+		blkfront_disconnect(info);
+		xenpv_frontend_closed(xd, state == XenbusStateClosing ?
+				      "peer Closing" : "peer Closed");
+		break;
+	default:
+		break;
+	}
+out_unlock:
+	mutex_unlock(&info->mutex);
+}
+
+static const struct xenpv_dev_ops blkfront_xd_ops = {
+	.peer_changed	= blkfront_peer_changed,
+	.show		= blkfront_show,
+};
+
+static void blkfront_broken_work(struct work_struct *work)
+{
+	struct blkfront_info *info = container_of(work, struct blkfront_info,
+						  broken_work);
+
+	xenpv_dev_error(&info->xd, -EPROTO, "%s: backend broke the ring",
+			info->name);
+	xenpv_set_state(&info->xd, XenbusStateClosing, "backend broke ring");
+}
+
+static int blkfront_probe(struct xenbus_device *xbdev,
+			  const struct xenbus_device_id *id)
+{
+	struct blkfront_info *info;
+	int err;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	mutex_init(&info->mutex);
+	spin_lock_init(&info->lock);
+	init_waitqueue_head(&info->drained);
+	INIT_WORK(&info->broken_work, blkfront_broken_work);
+	INIT_LIST_HEAD(&info->node);
+
+	err = xenpv_dev_init(&info->xd, xbdev, XENPV_FRONTEND,
+			     &blkfront_xd_ops);
+	if (err)
+		goto out_free_info;
+	err = blkfront_parse_vdevice(info);
+	if (err)
+		goto out_destroy_xd;
+	err = blkfront_reserve_minors(info);
+	if (err)
+		goto out_destroy_xd;
+
+	/* The otherend watch fires too; blkfront_talk() runs only once. */
+	if (xenpv_peer_state(&info->xd) == XenbusStateInitWait) {
+		mutex_lock(&info->mutex);
+		blkfront_talk(info);
+		mutex_unlock(&info->mutex);
+	}
+	return 0;
+
+out_destroy_xd:
+	xenpv_dev_destroy(&info->xd);
+out_free_info:
+	mutex_destroy(&info->mutex);
+	kfree(info);
+	return err;
+}
+
+static void blkfront_remove(struct xenbus_device *xbdev)
+{
+	struct xenpv_dev *xd = xenpv_dev_from_xbdev(xbdev);
+	struct blkfront_info *info;
+
+	if (!xd)
+		return;
+	info = blkfront_from_xd(xd);
+
+	mutex_lock(&info->mutex);
+	blkfront_disconnect(info);
+	mutex_unlock(&info->mutex);
+	cancel_work_sync(&info->broken_work);
+	if (xenpv_our_state(xd) != XenbusStateClosed)
+		xenpv_frontend_closed(xd, "removed");
+
+	blkfront_release_minors(info);
+	xenpv_dev_destroy(xd);
+	mutex_destroy(&info->mutex);
+	kfree(info);
+}
+
+XENPV_DEFINE_REMOVE(blkfront_remove)
+
+static const struct xenbus_device_id blkfront_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver blkfront_driver = {
+	.ids			= blkfront_ids,
+	.probe			= blkfront_probe,
+	.remove			= blkfront_remove_cb,
+	.otherend_changed	= xenpv_otherend_changed,
+	.not_essential		= true,
+};
+
+static int __init blkfront_init(void)
+{
+	int err;
+
+	BUILD_BUG_ON(PAGE_SIZE != XEN_PAGE_SIZE);
+	if (!xen_domain() || !xen_has_pv_disk_devices())
+		return -ENODEV;
+
+	if (blkfront_max_ring_order > XENPV_RING_MAX_ORDER) {
+		pr_info("Invalid max_ring_page_order %u, using %u\n",
+			blkfront_max_ring_order, XENPV_RING_MAX_ORDER);
+		blkfront_max_ring_order = XENPV_RING_MAX_ORDER;
+	}
+
+	err = register_blkdev(XENVBD_MAJOR, "xvd");
+	if (err) {
+		pr_warn("cannot get major %d\n", XENVBD_MAJOR);
+		return err;
+	}
+	err = xenbus_register_frontend(&blkfront_driver);
+	if (err)
+		goto out_unregister_blkdev;
+	return 0;
+
+out_unregister_blkdev:
+	unregister_blkdev(XENVBD_MAJOR, "xvd");
+	return err;
+}
+module_init(blkfront_init);
+
+static void __exit blkfront_exit(void)
+{
+	xenbus_unregister_driver(&blkfront_driver);
+	unregister_blkdev(XENVBD_MAJOR, "xvd");
+}
+module_exit(blkfront_exit);
+
+MODULE_DESCRIPTION("Xen PV block frontend (xenpv)");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen:vbd");
+MODULE_ALIAS_BLOCKDEV_MAJOR(XENVBD_MAJOR);
