@@ -38,7 +38,7 @@ static const struct block_device_operations blkfront_fops = {
  * blkfront_disk_set_flush() - tell the block layer about cache flushes.
  * @info: the device with a disk; @info->flush_op and @info->fua decide.
  *
- * Context: any (called from the IRQ when the backend refuses flushes).
+ * Context: process context, under @info->mutex.
  */
 void blkfront_disk_set_flush(struct blkfront_info *info)
 {

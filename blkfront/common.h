@@ -69,6 +69,8 @@ struct blkfront_cmd {
  * @evtchn: the event channel (core).
  * @drained: woken when @inflight drops to 0.
  * @broken_work: switches to Closing after the backend broke the ring.
+ * @flush_work: tells the block layer that flushes are off (after the
+ *	backend refused one; changing queue limits may sleep).
  * @vdevice: the virtual-device number.
  * @first_minor: first minor of the disk under XENVBD_MAJOR.
  * @nr_minors: minors reserved for the disk and its partitions.
@@ -101,6 +103,7 @@ struct blkfront_info {
 	struct xenpv_evtchn evtchn;
 	wait_queue_head_t drained;
 	struct work_struct broken_work;
+	struct work_struct flush_work;
 
 	u32 vdevice;
 	unsigned int first_minor;

@@ -105,7 +105,7 @@ static blk_status_t blkfront_status(struct blkfront_info *info,
 				 "barriers" : "cache flushes");
 			info->flush_op = 0;
 			info->fua = false;
-			blkfront_disk_set_flush(info);
+			schedule_work(&info->flush_work);
 		}
 		return BLK_STS_NOTSUPP;
 	default:

@@ -322,8 +322,15 @@ static void blkfront_peer_changed(struct xenpv_dev *xd,
 	case XenbusStateConnected:
 		blkfront_connect(info);
 		break;
-	case XenbusStateClosing:
 	case XenbusStateClosed:
+		/*
+		 * Nothing to close, or a backend still Closed from an
+		 * earlier connection while we ask it to reconnect.
+		 */
+		if (xenpv_our_state(xd) == XenbusStateInitialising)
+			break;
+		fallthrough;
+	case XenbusStateClosing:
 		if (xenpv_our_state(xd) == XenbusStateClosed)
 			break;
 		blkfront_disconnect(info);
@@ -352,6 +359,16 @@ static void blkfront_broken_work(struct work_struct *work)
 	xenpv_set_state(&info->xd, XenbusStateClosing, "backend broke ring");
 }
 
+static void blkfront_flush_work(struct work_struct *work)
+{
+	struct blkfront_info *info = container_of(work, struct blkfront_info,
+						  flush_work);
+
+	mutex_lock(&info->mutex);
+	blkfront_disk_set_flush(info);
+	mutex_unlock(&info->mutex);
+}
+
 static int blkfront_probe(struct xenbus_device *xbdev,
 			  const struct xenbus_device_id *id)
 {
@@ -365,6 +382,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	spin_lock_init(&info->lock);
 	init_waitqueue_head(&info->drained);
 	INIT_WORK(&info->broken_work, blkfront_broken_work);
+	INIT_WORK(&info->flush_work, blkfront_flush_work);
 	INIT_LIST_HEAD(&info->node);
 
 	err = xenpv_dev_init(&info->xd, xbdev, XENPV_FRONTEND,
@@ -377,6 +395,15 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	err = blkfront_reserve_minors(info);
 	if (err)
 		goto out_destroy_xd;
+
+	/*
+	 * Re-bound after a remove (rmmod): our node still says Closed.
+	 * Going back to Initialising asks the backend to reconnect (it
+	 * answers with InitWait).
+	 */
+	if (xenpv_our_state(&info->xd) == XenbusStateClosed)
+		xenpv_set_state(&info->xd, XenbusStateInitialising,
+				"probed again");
 
 	/* The otherend watch fires too; blkfront_talk() runs only once. */
 	if (xenpv_peer_state(&info->xd) == XenbusStateInitWait) {
@@ -407,6 +434,7 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 	blkfront_disconnect(info);
 	mutex_unlock(&info->mutex);
 	cancel_work_sync(&info->broken_work);
+	cancel_work_sync(&info->flush_work);
 	if (xenpv_our_state(xd) != XenbusStateClosed)
 		xenpv_frontend_closed(xd, "removed");
 
