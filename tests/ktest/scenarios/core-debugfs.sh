@@ -8,7 +8,7 @@ if [ "$BACK" = xenpv ] && { [ -e /job/modules/dom0/xen-blkback.ko ] || [ -e /job
 fi
 [ "$FRONT" = xenpv ] || [ $dom0_core = 1 ] || skip "no driver built on xenpv-bus in use (--front/--back xenpv)"
 domu_up
-show='mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+show='grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
 n=0
 for f in /sys/kernel/debug/xenpv/*/status; do
 	[ -e "$f" ] || continue
