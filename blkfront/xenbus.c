@@ -192,17 +192,17 @@ static void blkfront_talk(struct blkfront_info *info)
 	xenpv_set_state(xd, XenbusStateInitialised, "ring published");
 }
 
+/* The backend's "sectors"; absent or malformed is an error. */
 static int blkfront_read_sectors(struct blkfront_info *info, u64 *sectors)
 {
-	unsigned long long v;
-	int n;
+	int err;
 
-	n = xenbus_scanf(XBT_NIL, info->xd.xbdev->otherend, "sectors", "%llu",
-			 &v);
-	if (n != 1)
-		return n < 0 ? n : -EINVAL;
-	*sectors = v;
-	return 0;
+	/* U64_MAX, outside the accepted range, marks an absent key. */
+	err = xenpv_read_u64(&info->xd, NULL, "sectors", U64_MAX, 0,
+			     U64_MAX - 1, sectors);
+	if (err == -ERANGE || (!err && *sectors == U64_MAX))
+		return -EINVAL;
+	return err;
 }
 
 /* Read the disk parameters the backend published.  Under info->mutex. */

@@ -24,23 +24,11 @@ static const char *xenpv_dir(struct xenpv_dev *xd, const char *dir, bool peer)
 	return peer ? xd->xbdev->otherend : xd->xbdev->nodename;
 }
 
-/**
- * xenpv_parse_u32() - parse a decimal xenstore value into a bounded u32.
- * @str: the value; NULL or "" means absent.
- * @def: value to use when absent or malformed.
- * @min: lowest acceptable value.
- * @max: highest acceptable value.
- * @val: result, always written.
- *
- * Pure.  A value outside [@min, @max] (also one too big for a u32) is
- * clamped to the nearer bound.
- *
- * Return: 0 (in range, or absent: @def), -ERANGE (clamped),
- * -EINVAL (malformed: @def, or @min > @max).
- */
-int xenpv_parse_u32(const char *str, u32 def, u32 min, u32 max, u32 *val)
+/* Parse a decimal value into [@min, @max]; see xenpv_parse_u32(). */
+static int xenpv_parse_num(const char *str, u64 def, u64 min, u64 max,
+			   u64 *val)
 {
-	u32 v;
+	u64 v;
 	int err;
 
 	*val = def;
@@ -49,7 +37,7 @@ int xenpv_parse_u32(const char *str, u32 def, u32 min, u32 max, u32 *val)
 	if (!str || !*str)
 		return 0;
 
-	err = kstrtou32(str, 10, &v);
+	err = kstrtou64(str, 10, &v);
 	if (err == -ERANGE) {
 		*val = max;
 		return -ERANGE;
@@ -67,7 +55,63 @@ int xenpv_parse_u32(const char *str, u32 def, u32 min, u32 max, u32 *val)
 	*val = v;
 	return 0;
 }
+
+/**
+ * xenpv_parse_u32() - parse a decimal xenstore value into a bounded u32.
+ * @str: the value; NULL or "" means absent.
+ * @def: value to use when absent or malformed.
+ * @min: lowest acceptable value.
+ * @max: highest acceptable value.
+ * @val: result, always written.
+ *
+ * Pure.  A value outside [@min, @max] (also one too big for a u32) is
+ * clamped to the nearer bound.
+ *
+ * Return: 0 (in range, or absent: @def), -ERANGE (clamped),
+ * -EINVAL (malformed: @def, or @min > @max).
+ */
+int xenpv_parse_u32(const char *str, u32 def, u32 min, u32 max, u32 *val)
+{
+	u64 v;
+	int err = xenpv_parse_num(str, def, min, max, &v);
+
+	*val = v;
+	return err;
+}
 EXPORT_SYMBOL_GPL(xenpv_parse_u32);
+
+/* Read and parse one key; see xenpv_read_u32(). */
+static int xenpv_read_num(struct xenpv_dev *xd, const char *dir,
+			  const char *key, u64 def, u64 min, u64 max, u64 *val)
+{
+	char *str;
+	int err;
+
+	dir = xenpv_dir(xd, dir, true);
+	str = xenbus_read(XBT_NIL, dir, key, NULL);
+	if (IS_ERR(str)) {
+		err = PTR_ERR(str);
+		*val = def;
+		if (err == -ENOENT)
+			return 0;
+		xenpv_note_error(xd, err, "xenstore read failed");
+		return err;
+	}
+
+	err = xenpv_parse_num(str, def, min, max, val);
+	if (err == -ERANGE)
+		dev_info_ratelimited(&xd->xbdev->dev,
+				     "%s/%s = \"%s\" outside [%llu, %llu], using %llu\n",
+				     dir, key, str, min, max, *val);
+	else if (err)
+		dev_warn_ratelimited(&xd->xbdev->dev,
+				     "%s/%s = \"%s\" is not a number, using %llu\n",
+				     dir, key, str, *val);
+	if (err == -EINVAL)
+		xenpv_note_error(xd, err, "malformed number in xenstore");
+	kfree(str);
+	return err;
+}
 
 /**
  * xenpv_read_u32() - read an unsigned key with a default and bounds.
@@ -90,35 +134,35 @@ EXPORT_SYMBOL_GPL(xenpv_parse_u32);
 int xenpv_read_u32(struct xenpv_dev *xd, const char *dir, const char *key,
 		   u32 def, u32 min, u32 max, u32 *val)
 {
-	char *str;
-	int err;
+	u64 v;
+	int err = xenpv_read_num(xd, dir, key, def, min, max, &v);
 
-	dir = xenpv_dir(xd, dir, true);
-	str = xenbus_read(XBT_NIL, dir, key, NULL);
-	if (IS_ERR(str)) {
-		err = PTR_ERR(str);
-		*val = def;
-		if (err == -ENOENT)
-			return 0;
-		xenpv_note_error(xd, err, "xenstore read failed");
-		return err;
-	}
-
-	err = xenpv_parse_u32(str, def, min, max, val);
-	if (err == -ERANGE)
-		dev_info_ratelimited(&xd->xbdev->dev,
-				     "%s/%s = \"%s\" outside [%u, %u], using %u\n",
-				     dir, key, str, min, max, *val);
-	else if (err)
-		dev_warn_ratelimited(&xd->xbdev->dev,
-				     "%s/%s = \"%s\" is not a number, using %u\n",
-				     dir, key, str, *val);
-	if (err == -EINVAL)
-		xenpv_note_error(xd, err, "malformed number in xenstore");
-	kfree(str);
+	*val = v;
 	return err;
 }
 EXPORT_SYMBOL_GPL(xenpv_read_u32);
+
+/**
+ * xenpv_read_u64() - read a 64-bit unsigned key with a default and bounds.
+ * @xd: the device.
+ * @dir: xenstore directory, or NULL for the peer's directory.
+ * @key: node name below @dir.
+ * @def: value when the key is absent or malformed.
+ * @min: lowest acceptable value.
+ * @max: highest acceptable value.
+ * @val: result, always written.
+ *
+ * As xenpv_read_u32(), for values such as a disk's "sectors".
+ *
+ * Context: process context, may sleep.
+ * Return: as xenpv_read_u32().
+ */
+int xenpv_read_u64(struct xenpv_dev *xd, const char *dir, const char *key,
+		   u64 def, u64 min, u64 max, u64 *val)
+{
+	return xenpv_read_num(xd, dir, key, def, min, max, val);
+}
+EXPORT_SYMBOL_GPL(xenpv_read_u64);
 
 /**
  * xenpv_read_bool() - read a feature flag.

@@ -194,6 +194,8 @@ int xenpv_kv_set(struct xenpv_kv *kv, const char *key, const char *fmt, ...);
 int xenpv_parse_u32(const char *str, u32 def, u32 min, u32 max, u32 *val);
 int xenpv_read_u32(struct xenpv_dev *xd, const char *dir, const char *key,
 		   u32 def, u32 min, u32 max, u32 *val);
+int xenpv_read_u64(struct xenpv_dev *xd, const char *dir, const char *key,
+		   u64 def, u64 min, u64 max, u64 *val);
 bool xenpv_read_bool(struct xenpv_dev *xd, const char *dir, const char *key,
 		     bool def);
 int xenpv_publish(struct xenpv_dev *xd, const char *dir,
