@@ -127,9 +127,32 @@ qemu_cmdline() {
 }
 
 # Boot, follow the console, collect results, print the summary.
+# board_slot: wait for one of nproc board slots (flock), so that parallel
+# runs on one machine never put more than one QEMU board on each core.  The
+# lock is held by this shell and QEMU until both exit.
+board_slot() {
+	local dir=$XENPV_CACHE/board-slots n i waited=0
+	n=$(nproc)
+	mkdir -p "$dir"
+	while :; do
+		for ((i = 0; i < n; i++)); do
+			exec {BOARD_SLOT_FD}>"$dir/slot$i"
+			if flock -n "$BOARD_SLOT_FD"; then
+				[ $waited = 0 ] || say "board slot $i free after ${waited} s"
+				return 0
+			fi
+			exec {BOARD_SLOT_FD}>&-
+		done
+		[ $waited = 0 ] && say "all $n board slots busy (other runs on this machine): waiting"
+		sleep 5
+		waited=$((waited + 5))
+	done
+}
+
 board_boot() {
 	local log=$RESULTS/console.log qpid line s npass=0 nfail=0 nskip=0
 	local limit=$((240 + 420 * ${#SCENARIOS[@]}))
+	board_slot
 	qemu_cmdline
 	printf '%q ' "${QEMU[@]}" >"$RESULTS/qemu.cmdline"
 	: >"$log"
