@@ -33,6 +33,22 @@ int xenpv_wirecheck(const struct blkif_request *req,
 		     XENPV_RING_HDR_SIZE);
 	BUILD_BUG_ON(sizeof(struct blkif_request_segment) != 8);
 	BUILD_BUG_ON(XENPV_BLK_SEGS_PER_INDIRECT_PAGE != 512);
+	/*
+	 * The kernel's packed interface structs give the layout the host
+	 * ABI probe (tests/unit/abi) records for x86_64-abi and arm-abi.
+	 */
+	BUILD_BUG_ON(sizeof(struct blkif_request) != 112);
+	BUILD_BUG_ON(offsetof(struct blkif_request, u.rw.id) != 8);
+	BUILD_BUG_ON(offsetof(struct blkif_request, u.rw.sector_number) != 16);
+	BUILD_BUG_ON(offsetof(struct blkif_request, u.rw.seg) != 24);
+	BUILD_BUG_ON(offsetof(struct blkif_request, u.discard.nr_sectors) != 24);
+	BUILD_BUG_ON(offsetof(struct blkif_request, u.indirect.indirect_grefs) !=
+		     28);
+	BUILD_BUG_ON(sizeof(struct blkif_response) != 16);
+	BUILD_BUG_ON(offsetof(struct blkif_response, status) != 10);
+	BUILD_BUG_ON(sizeof(struct xen_netif_tx_request) != 12);
+	BUILD_BUG_ON(sizeof(struct xen_netif_rx_response) != 8);
+	BUILD_BUG_ON(sizeof(struct xen_netif_extra_info) != 8);
 	BUILD_BUG_ON(XENPV_BLK_MAX_INDIRECT_SEGMENTS >
 		     XENPV_BLK_INDIRECT_SEGS_LIMIT);
 
