@@ -48,7 +48,7 @@ build_xenpv_modules() {
 		local mtree=$RESULTS/domu-modtree
 		rm -rf "$mtree"
 		mkdir -p "$mtree"
-		zcat "$BOARD_DIR/domu-initrd.gz" | (cd "$mtree" && cpio -id --quiet "lib/modules/*")
+		zcat "$BASE_DOMU_INITRD" | (cd "$mtree" && cpio -id --quiet "lib/modules/*")
 		cp -r "$MODSTAGE/domu/lib" "$mtree/"
 		depmod -b "$mtree" "$KVER"
 		cp "$mtree/lib/modules/$KVER"/modules.* "$MODSTAGE/domu/lib/modules/$KVER/"
@@ -81,7 +81,14 @@ make_job() {
 			{ tail -20 "$RESULTS/progs-build.log" >&2; die "tests/progs build failed"; }
 	fi
 	cp -r "$MODSTAGE"/. "$dir/job/modules/"
-	cp "$BOARD_DIR/domu-initrd.gz" "$dir/job/"
+	# The user tools, and the built tree "make install" works from.
+	[ -d "$TOP_DIR/tools" ] && cp -r "$TOP_DIR/tools" "$dir/job/"
+	if [ -d "$RESULTS/build" ]; then
+		mkdir -p "$dir/job/tree"
+		(cd "$RESULTS/build" && find . -name '*.ko' -o -name Makefile -o -name Kbuild -o -name dkms.conf |
+			grep -v '^./tests/' | cpio -pdm --quiet "$dir/job/tree")
+	fi
+	cp "$BASE_DOMU_INITRD" "$dir/job/domu-initrd.gz"
 	cat >"$dir/job/config" <<CFG
 ARCH=$ARCH
 DIST=$DIST
@@ -94,7 +101,7 @@ BOARD_NIC="$BOARD_NIC"
 SCENARIOS="${SCENARIOS[*]}"
 CFG
 	DOM0_INITRD=$RESULTS/dom0-initrd.gz
-	cp "$BOARD_DIR/dom0-initrd.gz" "$DOM0_INITRD"
+	cp "$BASE_DOM0_INITRD" "$DOM0_INITRD"
 	(cd "$dir" && find job | cpio -o -H newc --quiet | gzip -1) >>"$DOM0_INITRD"
 	rm -rf "$dir"
 	# QEMU puts the DTB at RAM base + 128 MiB (0x48000000 on armhf); the

@@ -29,7 +29,16 @@ board_vars() {
 		TRIPLET=x86_64-linux-gnu
 		BOARD_NIC=e1000
 		;;
-	*) die "unknown --arch '$1' (armhf or x86_64)" ;;
+	arm64)
+		DEB_ARCH=arm64
+		KFLAVOUR=arm64
+		XEN_ARCH=arm64
+		KARCH=arm64
+		CROSS=aarch64-linux-gnu-
+		TRIPLET=aarch64-linux-gnu
+		BOARD_NIC=virtio_net
+		;;
+	*) die "unknown --arch '$1' (armhf, x86_64 or arm64)" ;;
 	esac
 }
 

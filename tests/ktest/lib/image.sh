@@ -15,7 +15,7 @@ board_packages() {
 	     diffutils findutils grep gzip hostname libc-bin login ncurses-base \
 	     ncurses-bin perl-base sed sysvinit-utils tar util-linux \
 	     gawk mount procps iproute2 kmod udev e2fsprogs iperf3 \
-	     busybox-static netbase iputils-ping libgcc-s1 \
+	     busybox-static netbase iputils-ping libgcc-s1 make \
 	     xenstore-utils xen-utils-common "xen-utils-$XEN_VER" \
 	     "xen-hypervisor-$XEN_VER-$XEN_ARCH" "linux-image-$KFLAVOUR"
 }
@@ -27,6 +27,10 @@ apt_private_init() {
 	APT_DIR=$XENPV_CACHE/apt/$dist-$arch
 	mkdir -p "$APT_DIR"/{lists/partial,archives/partial,etc}
 	board_sources "$dist" >"$APT_DIR/etc/sources.list"
+	# Only the board's architecture: Debian's per-arch indexes carry the
+	# Architecture: all packages too (No-Support-for-Architecture-all), and
+	# a separate binary-all index is one more file a mirror in the middle
+	# of a sync can serve inconsistent with its Release.
 	cat >"$APT_DIR/etc/apt.conf" <<CONF
 Dir::State "$APT_DIR";
 Dir::State::Lists "$APT_DIR/lists";
@@ -36,7 +40,7 @@ Dir::Cache::archives "$APT_DIR/archives";
 Dir::Etc::SourceList "$APT_DIR/etc/sources.list";
 Dir::Etc::SourceParts "/nonexistent";
 APT::Architecture "$arch";
-APT::Architectures { "$arch"; "all"; };
+APT::Architectures { "$arch"; };
 APT::Get::AllowUnauthenticated "false";
 Acquire::Languages "none";
 APT::Sandbox::User "root";
@@ -204,9 +208,14 @@ DOM0_MODULES="xen-blkback xen-netback xen-evtchn xen-gntdev xen-gntalloc xen-pri
 # The module build tree of this board (prepared once, also on its own for
 # "make" on a build host).
 kbuild_tree() {
+	local lock
 	[ -d "$BOARD_DIR/kbuild" ] && return 0
-	mkdir -p "$BOARD_DIR"
-	build_kbuild_tree "$BOARD_DIR/kbuild" >&2
+	board_lock lock
+	if [ ! -d "$BOARD_DIR/kbuild" ]; then
+		mkdir -p "$BOARD_DIR"
+		build_kbuild_tree "$BOARD_DIR/kbuild" >&2
+	fi
+	exec {lock}>&-
 }
 
 # checkpatch.pl and its data files, from the suite's linux-source.
@@ -288,19 +297,39 @@ build_domu_initrd() {
 	rm -rf "$dir"
 }
 
-# Rebuild artifact $1 with "$2 ..." unless its inputs (files $3...) are
-# unchanged since the last build.
+# derived <name> <fn> <input files...>: the artifact <name> built by
+# "<fn> <userland> <out>", kept per content key of its inputs in
+# $BOARD_DIR/derived/<key>/<name> (so runs from different checkouts with
+# different board scripts each get their own), reused while the inputs are
+# unchanged.  Prints the artifact's path.  Called with the board lock held.
 derived() {
-	local out=$1 fn=$2 key
+	local name=$1 fn=$2 key dir
 	shift 2
 	key=$(cat "$@" | sha256sum | cut -c1-16)
-	[ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ] && return 0
-	"$fn" "$BOARD_DIR/root" "$out"
-	echo "$key" >"$out.key"
+	dir=$BOARD_DIR/derived/$key
+	if [ ! -e "$dir/$name" ]; then
+		mkdir -p "$dir"
+		"$fn" "$BOARD_DIR/root" "$dir/$name.tmp" >&2 || die "building $name failed"
+		mv "$dir/$name.tmp" "$dir/$name"
+	fi
+	touch "$dir"
+	echo "$dir/$name"
+}
+
+# board_lock <var>: one builder at a time per board (parallel runs on one
+# machine share the cache); the lock fd is stored in <var>, released by
+# closing it.
+board_lock() {
+	local -n fd=$1
+	mkdir -p "$XENPV_CACHE"
+	exec {fd}>"$XENPV_CACHE/$DIST-$ARCH.lock"
+	flock "$fd"
 }
 
 # Build (or reuse) everything the board needs; sets BOARD_DIR and KVER.
 board_build() {
+	local lock
+	board_lock lock
 	board_key
 	if [ ! -f "$BOARD_DIR/complete" ]; then
 		say "building the $DIST $ARCH board in $BOARD_DIR (first run only)"
@@ -310,12 +339,16 @@ board_build() {
 		echo "$BOARD_PKGS" | tr ' ' '\n' | sed '/^$/d' >"$BOARD_DIR/packages"
 		echo "$KVER" >"$BOARD_DIR/kver"
 		touch "$BOARD_DIR/complete"
-		# Older builds of the same board are stale now.
-		find "$XENPV_CACHE/$DIST-$ARCH" -mindepth 1 -maxdepth 1 -type d \
-			! -name "$BOARD_KEY" -exec rm -rf {} +
 	fi
-	derived "$BOARD_DIR/dom0-initrd.gz" build_dom0_initrd "$KTEST_DIR/board/xenpv-init"
-	derived "$BOARD_DIR/domu-initrd.gz" build_domu_initrd "$KTEST_DIR/board/domu-init"
+	# Builds of this board (and derived initramfs) unused for two days
+	# are stale; recent ones may belong to a run from another checkout.
+	touch "$BOARD_DIR"
+	find "$XENPV_CACHE/$DIST-$ARCH" -mindepth 1 -maxdepth 1 -type d \
+		! -name "$BOARD_KEY" -mmin +2880 -exec rm -rf {} +
+	find "$BOARD_DIR/derived" -mindepth 1 -maxdepth 1 -type d -mmin +2880 \
+		-exec rm -rf {} + 2>/dev/null
+	BASE_DOM0_INITRD=$(derived dom0-initrd.gz build_dom0_initrd "$KTEST_DIR/board/xenpv-init") || exit 1
+	BASE_DOMU_INITRD=$(derived domu-initrd.gz build_domu_initrd "$KTEST_DIR/board/domu-init") || exit 1
 	XEN_IMAGE=$(ls "$BOARD_DIR"/root/boot/xen-"$XEN_VER"-"$XEN_ARCH"{,.gz} 2>/dev/null | head -n1)
 	[ -n "$XEN_IMAGE" ] || die "no Xen image in the board userland"
 	case "$XEN_IMAGE" in
@@ -324,4 +357,5 @@ board_build() {
 		XEN_IMAGE=$BOARD_DIR/xen.elf
 		;;
 	esac
+	exec {lock}>&-
 }
