@@ -34,6 +34,22 @@ static const struct block_device_operations blkfront_fops = {
 	.owner		= THIS_MODULE,
 };
 
+static void blkfront_limits(struct blkfront_info *info,
+			    struct xenpv_queue_limits *l)
+{
+	*l = (struct xenpv_queue_limits) {
+		.logical_block_size	= info->sector_size,
+		.physical_block_size	= info->physical_sector_size,
+		.max_hw_sectors		= BLKFRONT_MAX_SECTORS,
+		.max_segments		= BLKFRONT_SEGS,
+		.max_segment_size	= XEN_PAGE_SIZE,
+		.seg_boundary_mask	= XEN_PAGE_SIZE - 1,
+		.dma_alignment		= SECTOR_SIZE - 1,
+		.write_cache		= info->flush_op != 0,
+		.fua			= info->flush_op && info->fua,
+	};
+}
+
 /**
  * blkfront_disk_set_flush() - tell the block layer about cache flushes.
  * @info: the device with a disk; @info->flush_op and @info->fua decide.
@@ -42,25 +58,14 @@ static const struct block_device_operations blkfront_fops = {
  */
 void blkfront_disk_set_flush(struct blkfront_info *info)
 {
+	struct xenpv_queue_limits l;
+
 	if (!info->gd)
 		return;
-	blk_queue_write_cache(info->gd->queue, info->flush_op != 0,
-			      info->flush_op && info->fua);
-}
-
-static void blkfront_set_limits(struct blkfront_info *info)
-{
-	struct request_queue *q = info->gd->queue;
-
-	blk_queue_flag_set(QUEUE_FLAG_VIRT, q);
-	blk_queue_logical_block_size(q, info->sector_size);
-	blk_queue_physical_block_size(q, info->physical_sector_size);
-	blk_queue_max_hw_sectors(q, BLKFRONT_MAX_SECTORS);
-	blk_queue_max_segments(q, BLKFRONT_SEGS);
-	blk_queue_max_segment_size(q, XEN_PAGE_SIZE);
-	blk_queue_segment_boundary(q, XEN_PAGE_SIZE - 1);
-	blk_queue_dma_alignment(q, SECTOR_SIZE - 1);
-	blkfront_disk_set_flush(info);
+	blkfront_limits(info, &l);
+	if (xenpv_blk_update_limits(info->gd->queue, &l))
+		dev_warn(&info->xd.xbdev->dev, "%s: cannot update the cache mode\n",
+			 info->name);
 }
 
 /**
@@ -77,6 +82,7 @@ static void blkfront_set_limits(struct blkfront_info *info)
 int blkfront_disk_create(struct blkfront_info *info)
 {
 	struct blk_mq_tag_set *set = &info->tag_set;
+	struct xenpv_queue_limits lim;
 	struct gendisk *gd;
 	int err;
 
@@ -94,7 +100,8 @@ int blkfront_disk_create(struct blkfront_info *info)
 		return err;
 	info->tag_set_ready = true;
 
-	gd = blk_mq_alloc_disk(set, info);
+	blkfront_limits(info, &lim);
+	gd = xenpv_blk_mq_alloc_disk(set, &lim, info);
 	if (IS_ERR(gd))
 		return PTR_ERR(gd);
 
@@ -113,7 +120,6 @@ int blkfront_disk_create(struct blkfront_info *info)
 	info->gd = gd;
 	spin_unlock_irq(&info->lock);
 
-	blkfront_set_limits(info);
 	set_capacity(gd, info->sectors);
 	set_disk_ro(gd, info->vdisk_info & VDISK_READONLY);
 

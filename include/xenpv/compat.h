@@ -19,6 +19,8 @@
 #ifndef _XENPV_COMPAT_H
 #define _XENPV_COMPAT_H
 
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/interrupt.h>
 #include <xen/events.h>
@@ -144,5 +146,126 @@ struct ioctl_evtchn_bind {
 	unsigned int port;
 };
 #endif
+
+/*
+ * Block queue limits.  6.1 sets them one by one on the queue of an
+ * allocated disk (blk_queue_*(), blk_queue_write_cache()); 6.11+ passes a
+ * struct queue_limits to blk_mq_alloc_disk() and changes them in one
+ * start/commit update, with the cache and FUA as feature flags.  Drivers
+ * fill a struct xenpv_queue_limits and use the two helpers below.
+ */
+
+/**
+ * struct xenpv_queue_limits - the queue limits a xenpv block driver sets.
+ * @logical_block_size: bytes.
+ * @physical_block_size: bytes.
+ * @max_hw_sectors: 512-byte sectors per request.
+ * @max_segments: segments per request.
+ * @max_segment_size: bytes per segment.
+ * @seg_boundary_mask: a segment never crosses a (mask + 1) boundary.
+ * @dma_alignment: buffer alignment mask.
+ * @max_discard_sectors: 0 when the device cannot discard.
+ * @discard_granularity: bytes.
+ * @write_cache: the device has a volatile cache (flush requests).
+ * @fua: it honours REQ_FUA.
+ */
+struct xenpv_queue_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+	unsigned int max_segment_size;
+	unsigned long seg_boundary_mask;
+	unsigned int dma_alignment;
+	unsigned int max_discard_sectors;
+	unsigned int discard_granularity;
+	bool write_cache;
+	bool fua;
+};
+
+#ifdef XENPV_HAVE_BLK_FEAT
+static inline void xenpv_to_queue_limits(struct queue_limits *lim,
+					 const struct xenpv_queue_limits *l)
+{
+	lim->logical_block_size = l->logical_block_size;
+	lim->physical_block_size = l->physical_block_size;
+	lim->max_hw_sectors = l->max_hw_sectors;
+	lim->max_segments = l->max_segments;
+	lim->max_segment_size = l->max_segment_size;
+	lim->seg_boundary_mask = l->seg_boundary_mask;
+	lim->dma_alignment = l->dma_alignment;
+	lim->max_hw_discard_sectors = l->max_discard_sectors;
+	lim->discard_granularity = l->discard_granularity;
+	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+			   BLK_FEAT_ROTATIONAL);
+	if (l->write_cache)
+		lim->features |= BLK_FEAT_WRITE_CACHE;
+	if (l->write_cache && l->fua)
+		lim->features |= BLK_FEAT_FUA;
+}
+
+/**
+ * xenpv_blk_mq_alloc_disk() - allocate a blk-mq disk with these limits.
+ * @set: an allocated tag set.
+ * @l: the limits.
+ * @queuedata: the queue's queuedata.
+ *
+ * Return: the disk or an ERR_PTR().
+ */
+static inline struct gendisk *
+xenpv_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
+			const struct xenpv_queue_limits *l, void *queuedata)
+{
+	struct queue_limits lim = { };
+
+	xenpv_to_queue_limits(&lim, l);
+	return blk_mq_alloc_disk(set, &lim, queuedata);
+}
+
+/**
+ * xenpv_blk_update_limits() - change the limits of a live queue.
+ * @q: the queue.
+ * @l: the new limits.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or -errno.
+ */
+static inline int xenpv_blk_update_limits(struct request_queue *q,
+					  const struct xenpv_queue_limits *l)
+{
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	xenpv_to_queue_limits(&lim, l);
+	return queue_limits_commit_update(q, &lim);
+}
+#else
+static inline int xenpv_blk_update_limits(struct request_queue *q,
+					  const struct xenpv_queue_limits *l)
+{
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_logical_block_size(q, l->logical_block_size);
+	blk_queue_physical_block_size(q, l->physical_block_size);
+	blk_queue_max_hw_sectors(q, l->max_hw_sectors);
+	blk_queue_max_segments(q, l->max_segments);
+	blk_queue_max_segment_size(q, l->max_segment_size);
+	blk_queue_segment_boundary(q, l->seg_boundary_mask);
+	blk_queue_dma_alignment(q, l->dma_alignment);
+	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
+	q->limits.discard_granularity = l->discard_granularity;
+	blk_queue_write_cache(q, l->write_cache, l->write_cache && l->fua);
+	return 0;
+}
+
+static inline struct gendisk *
+xenpv_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
+			const struct xenpv_queue_limits *l, void *queuedata)
+{
+	struct gendisk *gd = blk_mq_alloc_disk(set, queuedata);
+
+	if (!IS_ERR(gd))
+		xenpv_blk_update_limits(gd->queue, l);
+	return gd;
+}
+#endif /* XENPV_HAVE_BLK_FEAT */
 
 #endif /* _XENPV_COMPAT_H */

@@ -53,4 +53,10 @@ xenpv-pat := evtchn_make_refcounted.evtchn_port_t [a-z]+, bool
 xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_STATIC_EVTCHN,\
 	xen/events.h,$(xenpv-pat))
 
+# Queue limits are passed to blk_mq_alloc_disk() and updated atomically,
+# with the write cache and FUA as feature flags (6.11+, so 6.12).
+xenpv-pat := BLK_FEAT_WRITE_CACHE
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BLK_FEAT,\
+	linux/blkdev.h,$(xenpv-pat))
+
 xenpv-compat-flags := $(strip $(xenpv-compat-flags))
