@@ -31,6 +31,9 @@
  * @discard: feature-discard was advertised.
  * @max_indirect_segments: feature-max-indirect-segments as advertised,
  *	0 if indirect requests were not offered.
+ * @sector_size: logical block size of the device in bytes (a power of
+ *	two); 0 is taken as 512.  Data requests must start and end on
+ *	logical blocks, and so must every segment.
  */
 struct xenpv_blk_limits {
 	u64 capacity;
@@ -39,6 +42,7 @@ struct xenpv_blk_limits {
 	bool barrier;
 	bool discard;
 	unsigned int max_indirect_segments;
+	unsigned int sector_size;
 };
 
 /**
@@ -82,6 +86,59 @@ static inline unsigned int xenpv_blkif_indirect_pages(unsigned int nr_segments)
 	       XENPV_BLK_SEGS_PER_INDIRECT_PAGE;
 }
 
+/* 512-byte sectors per logical block, minus one: an alignment mask. */
+static inline u64 xenpv_blkif_lbs_mask(const struct xenpv_blk_limits *lim)
+{
+	unsigned int lbs = lim->sector_size;
+
+	if (lbs <= (1U << XENPV_SECTOR_SHIFT) || (lbs & (lbs - 1)) ||
+	    lbs > XEN_PAGE_SIZE)
+		return 0;
+	return (lbs >> XENPV_SECTOR_SHIFT) - 1;
+}
+
+/**
+ * xenpv_blkif_segs_validate() - check a copied list of data segments.
+ * @seg: @nseg segment descriptors, copied out of the request or out of
+ *	its indirect pages (never read in place).
+ * @nseg: number of segments, 1 or more.
+ * @sector: the request's first sector.
+ * @lim: the device limits.
+ *
+ * Every segment must satisfy first_sect <= last_sect <= 7; with a
+ * logical block size above 512 bytes @sector and each segment's first
+ * and last sector must fall on block boundaries; and the total must lie
+ * inside @lim->capacity.
+ *
+ * Return: number of sectors the segments cover (1..8 * @nseg), -EINVAL
+ * for a malformed segment or misaligned request, -ERANGE for sectors
+ * past the end of the device.
+ */
+static inline int xenpv_blkif_segs_validate(const struct blkif_request_segment *seg,
+					    unsigned int nseg, u64 sector,
+					    const struct xenpv_blk_limits *lim)
+{
+	u64 mask = xenpv_blkif_lbs_mask(lim);
+	unsigned int i;
+	int n, total = 0;
+
+	if (unlikely(nseg == 0 || nseg > XENPV_BLK_INDIRECT_SEGS_LIMIT))
+		return -EINVAL;
+	if (unlikely(sector & mask))
+		return -EINVAL;
+	for (i = 0; i < nseg; i++) {
+		n = xenpv_blkif_seg_validate(&seg[i]);
+		if (n < 0)
+			return n;
+		if (unlikely((seg[i].first_sect & mask) || (n & mask)))
+			return -EINVAL;
+		total += n;
+	}
+	if (!xenpv_blkif_range_ok(sector, total, lim->capacity))
+		return -ERANGE;
+	return total;
+}
+
 /**
  * xenpv_blkif_rw_validate() - check a request with inline segments.
  * @req: the copied request (READ, WRITE, WRITE_BARRIER, FLUSH_DISKCACHE).
@@ -94,22 +151,16 @@ static inline int xenpv_blkif_rw_validate(const struct blkif_request *req,
 					  const struct xenpv_blk_limits *lim,
 					  unsigned int min_segs)
 {
-	unsigned int i, nseg = XENPV_BLKIF_RW(req)->nr_segments;
-	u64 sectors = 0;
+	unsigned int nseg = XENPV_BLKIF_RW(req)->nr_segments;
 	int n;
 
 	if (unlikely(nseg < min_segs || nseg > BLKIF_MAX_SEGMENTS_PER_REQUEST))
 		return -EINVAL;
-	for (i = 0; i < nseg; i++) {
-		n = xenpv_blkif_seg_validate(&XENPV_BLKIF_RW(req)->seg[i]);
-		if (n < 0)
-			return n;
-		sectors += n;
-	}
-	if (nseg && !xenpv_blkif_range_ok(XENPV_BLKIF_RW(req)->sector_number,
-					  sectors, lim->capacity))
-		return -ERANGE;
-	return 0;
+	if (!nseg)
+		return 0;
+	n = xenpv_blkif_segs_validate(XENPV_BLKIF_RW(req)->seg, nseg,
+				      XENPV_BLKIF_RW(req)->sector_number, lim);
+	return n < 0 ? n : 0;
 }
 
 /**
@@ -180,8 +231,8 @@ static inline int xenpv_blkif_discard_validate(const struct blkif_request *req,
  * write).  Every segment must satisfy first_sect <= last_sect <= 7 and the
  * sectors must lie inside @lim->capacity.  Anything but a read is refused
  * on a read-only vbd.  For an indirect request only the header is checked
- * here (the segments live in the indirect pages: check each with
- * xenpv_blkif_seg_validate() and the total with xenpv_blkif_range_ok()).
+ * here (the segments live in the indirect pages: copy them out and
+ * check them with xenpv_blkif_segs_validate()).
  *
  * Return: 0 if the request may be executed; -EOPNOTSUPP for an unknown
  * operation or a feature that was not advertised; -EROFS for a write to a

@@ -264,6 +264,74 @@ static void check_indirect(void)
 	CHECK_EQ(validate(indirect(BLKIF_OP_WRITE, 0, 1), &l), -EROFS);
 }
 
+/* Segment lists (inline or copied out of indirect pages). */
+static void check_seg_list(void)
+{
+	struct blkif_request_segment seg[4] = {
+		{ .gref = 1, .first_sect = 0, .last_sect = 7 },
+		{ .gref = 2, .first_sect = 0, .last_sect = 7 },
+		{ .gref = 3, .first_sect = 2, .last_sect = 5 },
+		{ .gref = 4, .first_sect = 7, .last_sect = 7 },
+	};
+	struct xenpv_blk_limits l = lim;
+	union req r;
+
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4, 0, &l), 21);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 1, 0, &l), 8);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 0, 0, &l), -EINVAL);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4097, 0, &l), -EINVAL);
+	/* Range: the sum of all segments, without overflow. */
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4, 979, &l), 21);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4, 980, &l), -ERANGE);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4, ~0ULL - 3, &l), -ERANGE);
+	/* One bad segment anywhere spoils the list. */
+	seg[3].last_sect = 8;
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4, 0, &l), -EINVAL);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 3, 0, &l), 20);
+	seg[3].last_sect = 7;
+	seg[1].first_sect = 6;
+	seg[1].last_sect = 5;
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 4, 0, &l), -EINVAL);
+	seg[1].first_sect = 0;
+	seg[1].last_sect = 7;
+
+	/* 4 KiB logical blocks: whole pages at 8-sector boundaries only. */
+	l.sector_size = 4096;
+	l.capacity = 4096;
+	CHECK_EQ(xenpv_blkif_lbs_mask(&l), 7);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 2, 0, &l), 16);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 2, 8, &l), 16);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 2, 4, &l), -EINVAL);
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 3, 0, &l), -EINVAL);
+	CHECK_EQ(xenpv_blkif_segs_validate(&seg[3], 1, 0, &l), -EINVAL);
+	/* 1 KiB blocks: even sector boundaries. */
+	l.sector_size = 1024;
+	CHECK_EQ(xenpv_blkif_lbs_mask(&l), 1);
+	seg[2].first_sect = 2;
+	seg[2].last_sect = 5;
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 3, 2, &l), 20);
+	seg[2].last_sect = 4;
+	CHECK_EQ(xenpv_blkif_segs_validate(seg, 3, 2, &l), -EINVAL);
+	/* Unusable sizes count as 512: no alignment. */
+	l.sector_size = 0;
+	CHECK_EQ(xenpv_blkif_lbs_mask(&l), 0);
+	l.sector_size = 3000;
+	CHECK_EQ(xenpv_blkif_lbs_mask(&l), 0);
+	l.sector_size = 8192;
+	CHECK_EQ(xenpv_blkif_lbs_mask(&l), 0);
+
+	/* The inline path applies the same alignment rule. */
+	l.sector_size = 4096;
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 8, 2), &l), 0);
+	CHECK_EQ(validate(rw(BLKIF_OP_READ, 9, 2), &l), -EINVAL);
+	r = rw(BLKIF_OP_WRITE, 0, 1);
+	r.rw.seg[0].last_sect = 3;
+	CHECK_EQ(validate(r, &l), -EINVAL);
+	CHECK_EQ(validate(r, &lim), 0);
+	/* A flush without data has no sectors to align. */
+	CHECK_EQ(validate(rw(BLKIF_OP_FLUSH_DISKCACHE, 3, 0), &l), 0);
+}
+
 static void check_ops(void)
 {
 	unsigned int op, bad = 0;
@@ -334,6 +402,7 @@ int main(void)
 	check_flush();
 	check_discard();
 	check_indirect();
+	check_seg_list();
 	check_ops();
 	check_rsp();
 	return check_done();
