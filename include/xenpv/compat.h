@@ -15,6 +15,7 @@
  *   XENPV_HAVE_GNTTAB_END_READONLY    pre-XSA-396 grant revocation (refused)
  *   XENPV_HAVE_BIND_INTERDOMAIN_DOMID interdomain binding by domid
  *   XENPV_HAVE_CLASS_CREATE_NAME      class_create(name), no owner
+ *   XENPV_HAVE_BDEV_FILE_OPEN         bdev_file_open_by_dev() (6.9+)
  */
 #ifndef _XENPV_COMPAT_H
 #define _XENPV_COMPAT_H
@@ -22,6 +23,7 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/device.h>
+#include <linux/file.h>
 #include <linux/interrupt.h>
 #include <xen/events.h>
 #include <xen/evtchn.h>
@@ -267,5 +269,54 @@ xenpv_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
 	return gd;
 }
 #endif /* XENPV_HAVE_BLK_FEAT */
+
+/*
+ * Opening a block device by number, not exclusively.  6.1 has
+ * blkdev_get_by_dev()/blkdev_put() with the mode; 6.9 and later hand
+ * out a struct file (bdev_file_open_by_dev(), fput()).  The 6.5-6.8
+ * shapes are not supported.
+ */
+#ifdef XENPV_HAVE_BDEV_FILE_OPEN
+struct xenpv_bdev_handle {
+	struct file *file;
+};
+
+static inline struct block_device *
+xenpv_bdev_open(struct xenpv_bdev_handle *h, dev_t dev, bool write)
+{
+	struct file *f;
+
+	f = bdev_file_open_by_dev(dev, BLK_OPEN_READ |
+				  (write ? BLK_OPEN_WRITE : 0), NULL, NULL);
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	h->file = f;
+	return file_bdev(f);
+}
+
+static inline void xenpv_bdev_close(struct xenpv_bdev_handle *h,
+				    struct block_device *bdev)
+{
+	fput(h->file);
+	h->file = NULL;
+}
+#else
+struct xenpv_bdev_handle {
+	fmode_t mode;
+};
+
+static inline struct block_device *
+xenpv_bdev_open(struct xenpv_bdev_handle *h, dev_t dev, bool write)
+{
+	h->mode = FMODE_READ | (write ? FMODE_WRITE : 0);
+	return blkdev_get_by_dev(dev, h->mode, NULL);
+}
+
+static inline void xenpv_bdev_close(struct xenpv_bdev_handle *h,
+				    struct block_device *bdev)
+{
+	blkdev_put(bdev, h->mode);
+}
+#endif /* XENPV_HAVE_BDEV_FILE_OPEN */
 
 #endif /* _XENPV_COMPAT_H */

@@ -59,4 +59,9 @@ xenpv-pat := BLK_FEAT_WRITE_CACHE
 xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BLK_FEAT,\
 	linux/blkdev.h,$(xenpv-pat))
 
+# Block devices are opened as files: bdev_file_open_by_dev() (6.9+, so 6.12).
+xenpv-pat := bdev_file_open_by_dev[(]
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BDEV_FILE_OPEN,\
+	linux/blkdev.h,$(xenpv-pat))
+
 xenpv-compat-flags := $(strip $(xenpv-compat-flags))
