@@ -22,6 +22,57 @@
 /* Marks a request id that has no request outstanding. */
 #define XENPV_BLKIF_OP_NONE		0xff
 
+/*
+ * The x86_32 ring layout ("x86_32-abi"), which a 64-bit x86 backend
+ * reads for 32-bit guests: 64-bit fields are only 4-byte aligned there,
+ * so the id sits at offset 4 (not 8) and a request is 108 bytes (not
+ * 112).  Written from the i386 psABI rules applied to Xen's io/blkif.h;
+ * the response differs from the native one only in its size.
+ */
+struct xenpv_blkif_x86_32_request {
+	u8 operation;
+	union {
+		struct {
+			u8 nr_segments;
+			u16 handle;
+			u64 id;
+			u64 sector_number;
+			struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+		} __packed rw;
+		struct {
+			u8 flag;
+			u16 handle;
+			u64 id;
+			u64 sector_number;
+			u64 nr_sectors;
+		} __packed discard;
+		struct {
+			u8 pad1;
+			u16 pad2;
+			u64 id;
+		} __packed other;
+		struct {
+			u8 indirect_op;
+			u16 nr_segments;
+			u64 id;
+			u64 sector_number;
+			u16 handle;
+			u16 pad;
+			grant_ref_t indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+		} __packed indirect;
+	} __packed u;
+} __packed;
+
+struct xenpv_blkif_x86_32_response {
+	u64 id;
+	u8 operation;
+	u8 pad;
+	s16 status;
+} __packed;
+
+DEFINE_RING_TYPES(xenpv_blkif_x86_32, struct xenpv_blkif_x86_32_request,
+		  struct xenpv_blkif_x86_32_response);
+
 /**
  * struct xenpv_blk_limits - what a backend device accepts.
  * @capacity: device size in 512-byte sectors.

@@ -83,6 +83,25 @@ static void check_layout(void)
 	CHECK_EQ(xenpv_blkif_indirect_pages(512), 1);
 	CHECK_EQ(xenpv_blkif_indirect_pages(513), 2);
 	CHECK_EQ(xenpv_blkif_indirect_pages(4096), 8);
+
+	/* x86_32-abi: 64-bit fields 4-byte aligned (i386 psABI). */
+	CHECK_EQ(sizeof(struct xenpv_blkif_x86_32_request), 108);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.rw.nr_segments), 1);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.rw.handle), 2);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.rw.id), 4);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.rw.sector_number), 12);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.rw.seg), 20);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.discard.id), 4);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.discard.nr_sectors), 20);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.other.id), 4);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.indirect.nr_segments), 2);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.indirect.sector_number), 12);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_request, u.indirect.indirect_grefs), 24);
+	CHECK_EQ(sizeof(struct xenpv_blkif_x86_32_response), 12);
+	CHECK_EQ(offsetof(struct xenpv_blkif_x86_32_response, status), 10);
+	CHECK_EQ(sizeof(union xenpv_blkif_x86_32_sring_entry), 108);
+	/* One page holds 32 requests in either layout. */
+	CHECK_EQ((4096 - 64) / sizeof(union xenpv_blkif_x86_32_sring_entry), 37);
 }
 
 static void check_segments(void)
