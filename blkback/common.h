@@ -97,8 +97,8 @@ struct blkback_seg {
  * @q: its queue.
  * @node: on the queue's free or done list.
  * @id: the frontend's id, echoed in the response.
- * @op: the ring operation, echoed in the response (BLKIF_OP_INDIRECT
- *	for an indirect request).
+ * @op: the operation echoed in the response (for an indirect request
+ *	its indirect_op, as Linux's blkback and blkfront have it).
  * @data_op: READ, WRITE, FLUSH_DISKCACHE or WRITE_BARRIER.
  * @sector: first sector.
  * @nr_sects: sectors of data.
@@ -127,7 +127,10 @@ struct blkback_req {
  * @idx: queue number.
  * @ring: the mapped shared ring (core).
  * @evtchn: the event channel (core).
- * @back: our side of the native ring.
+ * @back: our side of the ring: its indices, and its slots for the
+ *	native layout.
+ * @back32: slot addressing of the same ring in the x86_32 layout.
+ * @abi: the layout the frontend uses (the device's, copied).
  * @ring_size: entries of the ring; also the number of @reqs.
  * @task: the worker thread, or NULL.
  * @wq: the worker waits here.
@@ -157,6 +160,8 @@ struct blkback_queue {
 	struct xenpv_ring ring;
 	struct xenpv_evtchn evtchn;
 	struct blkif_back_ring back;
+	struct xenpv_blkif_x86_32_back_ring back32;
+	enum blkback_abi abi;
 	unsigned int ring_size;
 	struct task_struct *task;
 	wait_queue_head_t wq;

@@ -57,15 +57,90 @@ static void blkback_mark_broken(struct blkback_queue *q, const char *why,
 static void blkback_respond(struct blkback_queue *q, u64 id, u8 op,
 			    int status)
 {
+	RING_IDX i = q->back.rsp_prod_pvt;
+	struct xenpv_blkif_x86_32_response rsp32;
 	struct blkif_response rsp;
 
-	memset(&rsp, 0, sizeof(rsp));
-	rsp.id = id;
-	rsp.operation = op;
-	rsp.status = status;
-	memcpy(RING_GET_RESPONSE(&q->back, q->back.rsp_prod_pvt), &rsp,
-	       sizeof(rsp));
-	q->back.rsp_prod_pvt++;
+	if (q->abi == BLKBACK_ABI_X86_32) {
+		memset(&rsp32, 0, sizeof(rsp32));
+		rsp32.id = id;
+		rsp32.operation = op;
+		rsp32.status = status;
+		memcpy(RING_GET_RESPONSE(&q->back32, i), &rsp32, sizeof(rsp32));
+	} else {
+		memset(&rsp, 0, sizeof(rsp));
+		rsp.id = id;
+		rsp.operation = op;
+		rsp.status = status;
+		memcpy(RING_GET_RESPONSE(&q->back, i), &rsp, sizeof(rsp));
+	}
+	q->back.rsp_prod_pvt = i + 1;
+}
+
+/*
+ * Convert a (copied) x86_32-layout request to the native layout.  Only
+ * as many segments / indirect references as the native request holds
+ * are copied; the counts themselves are validated afterwards.
+ */
+static void blkback_from_x86_32(struct blkif_request *dst,
+				const struct xenpv_blkif_x86_32_request *src)
+{
+	unsigned int i, n;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->operation = src->operation;
+	switch (src->operation) {
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE:
+	case BLKIF_OP_WRITE_BARRIER:
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		dst->u.rw.nr_segments = src->u.rw.nr_segments;
+		dst->u.rw.handle = src->u.rw.handle;
+		dst->u.rw.id = src->u.rw.id;
+		dst->u.rw.sector_number = src->u.rw.sector_number;
+		n = min_t(unsigned int, src->u.rw.nr_segments,
+			  BLKIF_MAX_SEGMENTS_PER_REQUEST);
+		for (i = 0; i < n; i++)
+			dst->u.rw.seg[i] = src->u.rw.seg[i];
+		break;
+	case BLKIF_OP_DISCARD:
+		dst->u.discard.flag = src->u.discard.flag;
+		dst->u.discard.id = src->u.discard.id;
+		dst->u.discard.sector_number = src->u.discard.sector_number;
+		dst->u.discard.nr_sectors = src->u.discard.nr_sectors;
+		break;
+	case BLKIF_OP_INDIRECT:
+		dst->u.indirect.indirect_op = src->u.indirect.indirect_op;
+		dst->u.indirect.nr_segments = src->u.indirect.nr_segments;
+		dst->u.indirect.id = src->u.indirect.id;
+		dst->u.indirect.sector_number = src->u.indirect.sector_number;
+		dst->u.indirect.handle = src->u.indirect.handle;
+		n = min_t(unsigned int,
+			  xenpv_blkif_indirect_pages(src->u.indirect.nr_segments),
+			  BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+		for (i = 0; i < n; i++)
+			dst->u.indirect.indirect_grefs[i] =
+				src->u.indirect.indirect_grefs[i];
+		break;
+	default:
+		dst->u.other.id = src->u.other.id;
+		break;
+	}
+}
+
+/* Copy request @i off the ring (once) into @req, in the native layout. */
+static void blkback_copy_request(struct blkback_queue *q, RING_IDX i,
+				 struct blkif_request *req)
+{
+	struct xenpv_blkif_x86_32_request r32;
+
+	if (q->abi == BLKBACK_ABI_X86_32) {
+		memcpy(&r32, RING_GET_REQUEST(&q->back32, i), sizeof(r32));
+		barrier();	/* convert our copy, never the shared slot */
+		blkback_from_x86_32(req, &r32);
+	} else {
+		RING_COPY_REQUEST(&q->back, i, req);
+	}
 }
 
 static void blkback_push(struct blkback_queue *q)
@@ -479,7 +554,9 @@ static void blkback_dispatch(struct blkback_queue *q, struct blkback_req *req,
 	int err, n;
 
 	req->id = r->u.other.id;
-	req->op = r->operation;
+	/* Like Linux: an indirect request is answered with its inner op. */
+	req->op = r->operation == BLKIF_OP_INDIRECT ?
+		  r->u.indirect.indirect_op : r->operation;
 	req->status = BLKIF_RSP_OKAY;
 	req->nr_segs = 0;
 	lim.capacity = blkback_bdev_sectors(be);
@@ -582,7 +659,7 @@ static int blkback_consume(struct blkback_queue *q)
 					       node);
 			list_del(&req->node);
 			q->inflight++;
-			RING_COPY_REQUEST(br, br->req_cons, &copy);
+			blkback_copy_request(q, br->req_cons, &copy);
 			br->req_cons++;
 			blkback_dispatch(q, req, &copy);
 			taken++;
@@ -707,7 +784,14 @@ int blkback_queue_setup(struct blkback_queue *q, unsigned int order,
 	if (err)
 		return err;
 	sring = q->ring.va;
+	q->abi = q->be->abi;
 	BACK_RING_INIT(&q->back, sring, xenpv_ring_bytes(&q->ring));
+	BACK_RING_INIT(&q->back32,
+		       (struct xenpv_blkif_x86_32_sring *)sring,
+		       xenpv_ring_bytes(&q->ring));
+	/* The indices are shared; the entry count follows the layout. */
+	if (q->abi == BLKBACK_ABI_X86_32)
+		q->back.nr_ents = q->back32.nr_ents;
 	q->ring_size = RING_SIZE(&q->back);
 
 	q->reqs = kvcalloc(q->ring_size, sizeof(*q->reqs), GFP_KERNEL);

@@ -192,7 +192,11 @@ static const struct attribute_group *blkback_groups[] = {
 
 /* --- connecting -------------------------------------------------------- */
 
-/* The frontend's ring layout; -errno (reported fatal) if we lack it. */
+/*
+ * The frontend's ring layout; -errno (reported fatal) if we lack it.
+ * Native (on ARM "arm-abi", one layout for arm32 and arm64), and on
+ * x86_64 also "x86_32-abi", translated request by request.
+ */
 static int blkback_read_protocol(struct blkback_dev *be)
 {
 	struct xenpv_dev *xd = &be->xd;
@@ -203,7 +207,10 @@ static int blkback_read_protocol(struct blkback_dev *be)
 	proto = xenbus_read(XBT_NIL, xd->xbdev->otherend, "protocol", NULL);
 	if (IS_ERR(proto))
 		return 0;	/* absent: native */
-	if (strcmp(proto, XEN_IO_PROTO_ABI_NATIVE)) {
+	if (IS_ENABLED(CONFIG_X86_64) &&
+	    !strcmp(proto, XEN_IO_PROTO_ABI_X86_32)) {
+		be->abi = BLKBACK_ABI_X86_32;
+	} else if (strcmp(proto, XEN_IO_PROTO_ABI_NATIVE)) {
 		err = -EPROTONOSUPPORT;
 		xenpv_dev_fatal(xd, err, "unsupported protocol %.16s", proto);
 	}
@@ -311,6 +318,7 @@ static void blkback_connect(struct blkback_dev *be)
 			goto out_disconnect;
 	}
 
+	WRITE_ONCE(be->sectors, blkback_bdev_sectors(be));
 	err = blkback_publish_connect(be);
 	if (err)
 		goto out_disconnect;
