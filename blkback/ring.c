@@ -525,10 +525,14 @@ void blkback_bio_done(struct blkback_req *req, blk_status_t status)
 	}
 	if (!atomic_dec_and_test(&req->pending))
 		return;
+	/*
+	 * Wake under the lock: once it is dropped the worker may answer
+	 * the request, finish and have the queue freed.
+	 */
 	spin_lock_irqsave(&q->done_lock, flags);
 	list_add_tail(&req->node, &q->done);
-	spin_unlock_irqrestore(&q->done_lock, flags);
 	wake_up(&q->wq);
+	spin_unlock_irqrestore(&q->done_lock, flags);
 }
 
 /* Log a request the frontend should never have sent. */
