@@ -103,6 +103,41 @@ static inline int xenpv_netif_tx_req_validate(const struct xen_netif_tx_request 
 	return 0;
 }
 
+/* Guest packet bytes a backend always copies into the skb's linear area. */
+#define XENPV_NETIF_TX_HDR_LEN		128
+/* Guest packets up to this size are copied into the linear area whole. */
+#define XENPV_NETIF_TX_LINEAR_MAX	256
+
+/**
+ * xenpv_netif_tx_linear() - layout of a validated guest packet in an skb.
+ * @total: the packet size (the first slot's size, validated).
+ * @chunk: size of each fragment page the backend allocates (PAGE_SIZE).
+ * @nr_frags: result: fragments after the linear part.
+ *
+ * The packet's first bytes go to the linear area whatever the slot
+ * layout, so no header is ever split between the linear area and a
+ * fragment (XSA-423/432 class), and the rest is packed into full
+ * fragments, the last one partial but never empty (XSA-448 class).
+ *
+ * Return: bytes of the linear area: @total up to
+ * XENPV_NETIF_TX_LINEAR_MAX, else XENPV_NETIF_TX_HDR_LEN; 0 (and no
+ * fragments) for an unusable @total or @chunk.
+ */
+static inline u32 xenpv_netif_tx_linear(u32 total, u32 chunk,
+					unsigned int *nr_frags)
+{
+	u32 lin;
+
+	*nr_frags = 0;
+	if (unlikely(total < XENPV_NETIF_MIN_PKT_SIZE ||
+		     total > XENPV_NETIF_MAX_PKT_SIZE || chunk == 0))
+		return 0;
+	lin = total <= XENPV_NETIF_TX_LINEAR_MAX ? total :
+						   XENPV_NETIF_TX_HDR_LEN;
+	*nr_frags = (total - lin + chunk - 1) / chunk;
+	return lin;
+}
+
 /**
  * xenpv_netif_extra_validate() - check one copied extra-info slot.
  * @extra: the extra-info slot, already copied off the shared ring.

@@ -95,10 +95,6 @@ static void fuzz_blk_req(struct input *in)
 	lim.barrier = flags & 4;
 	lim.discard = flags & 8;
 	lim.max_indirect_segments = take32(in) % 8192;
-	/* Mostly powers of two from 512 to 4096, sometimes garbage. */
-	lim.sector_size = take32(in);
-	if (lim.sector_size & 0x80000000)
-		lim.sector_size = 512U << (lim.sector_size % 4);
 	take(in, &r, sizeof(r));
 
 	ret = xenpv_blkif_req_validate(&r.rw, &lim);
@@ -125,10 +121,6 @@ static void fuzz_blk_req(struct input *in)
 			end += r.rw.seg[i].last_sect - r.rw.seg[i].first_sect + 1;
 		}
 		REQUIRE(!r.rw.nr_segments || end <= lim.capacity);
-		if (r.rw.nr_segments && xenpv_blkif_lbs_mask(&lim)) {
-			REQUIRE(!(r.rw.sector_number & xenpv_blkif_lbs_mask(&lim)));
-			REQUIRE(!(end & xenpv_blkif_lbs_mask(&lim)));
-		}
 		break;
 	case BLKIF_OP_DISCARD:
 		REQUIRE(lim.discard && !lim.readonly);
@@ -154,40 +146,32 @@ static void fuzz_blk_req(struct input *in)
 	}
 }
 
-/* Segments as read from an indirect page, checked as a backend does. */
+/* Segments as read from an indirect page, summed the way a backend would. */
 static void fuzz_blk_segs(struct input *in)
 {
-	struct blkif_request_segment seg[16];
-	struct xenpv_blk_limits lim = { 0 };
-	unsigned __int128 end;
-	u64 sector, mask;
-	unsigned int i, nseg;
-	int n, total = 0;
+	struct blkif_request_segment seg;
+	u64 sector, capacity, sectors = 0;
+	unsigned int i;
+	int n;
 
 	take(in, &sector, sizeof(sector));
-	take(in, &lim.capacity, sizeof(lim.capacity));
-	lim.sector_size = 512U << (take32(in) % 4);
-	nseg = take32(in) % 17;
-	take(in, seg, sizeof(seg));
-	mask = xenpv_blkif_lbs_mask(&lim);
-	REQUIRE(mask == lim.sector_size / 512 - 1);
-
-	n = xenpv_blkif_segs_validate(seg, nseg, sector, &lim);
-	if (n < 0) {
-		REQUIRE(n == -EINVAL || n == -ERANGE);
-		return;
+	take(in, &capacity, sizeof(capacity));
+	for (i = 0; i < 16; i++) {
+		take(in, &seg, sizeof(seg));
+		n = xenpv_blkif_seg_validate(&seg);
+		if (n < 0) {
+			REQUIRE(n == -EINVAL);
+			REQUIRE(seg.first_sect > seg.last_sect ||
+				seg.last_sect > 7);
+			return;
+		}
+		REQUIRE(n >= 1 && n <= 8 && seg.last_sect <= 7);
+		sectors += n;
 	}
-	REQUIRE(nseg >= 1);
-	REQUIRE(!(sector & mask));
-	for (i = 0; i < nseg; i++) {
-		REQUIRE(xenpv_blkif_seg_validate(&seg[i]) > 0);
-		REQUIRE(!(seg[i].first_sect & mask));
-		REQUIRE(!((seg[i].last_sect + 1) & mask));
-		total += xenpv_blkif_seg_validate(&seg[i]);
-	}
-	REQUIRE(n == total);
-	end = (unsigned __int128)sector + total;
-	REQUIRE(end <= lim.capacity);
+	if (xenpv_blkif_range_ok(sector, sectors, capacity))
+		REQUIRE((unsigned __int128)sector + sectors <= capacity);
+	else
+		REQUIRE((unsigned __int128)sector + sectors > capacity);
 }
 
 static void fuzz_blk_rsp(struct input *in)
@@ -211,6 +195,20 @@ static void fuzz_blk_rsp(struct input *in)
 	} else {
 		REQUIRE(ret == -EINVAL || ret == -ERANGE);
 	}
+}
+
+/* A backend's skb layout of an accepted packet: header linear, no empty frag. */
+static void fuzz_net_tx_layout(u32 total)
+{
+	unsigned int nf;
+	u32 lin = xenpv_netif_tx_linear(total, XEN_PAGE_SIZE, &nf);
+
+	REQUIRE(lin >= (total < XENPV_NETIF_TX_HDR_LEN ? total :
+			XENPV_NETIF_TX_HDR_LEN));
+	REQUIRE(lin <= total);
+	REQUIRE((u64)nf * XEN_PAGE_SIZE >= total - lin);
+	REQUIRE(nf == 0 || (u64)(nf - 1) * XEN_PAGE_SIZE < total - lin);
+	REQUIRE(nf <= 16);
 }
 
 static void fuzz_net_tx(struct input *in)
@@ -246,6 +244,7 @@ static void fuzz_net_tx(struct input *in)
 			REQUIRE(pkt.first_left >= XENPV_NETIF_MIN_PKT_SIZE);
 			REQUIRE((u32)pkt.first_offset + pkt.first_left <=
 				XEN_PAGE_SIZE);
+			fuzz_net_tx_layout(pkt.total);
 			return;
 		}
 	}

@@ -252,6 +252,41 @@ static void check_rx_rsp(void)
 	CHECK_EQ(xenpv_netif_rx_rsp_validate(&r, 0), -ERANGE);
 }
 
+static void check_tx_linear(void)
+{
+	unsigned int nf, nf_max = 0;
+	u32 total, lin, bad = 0;
+
+	CHECK_EQ(xenpv_netif_tx_linear(0, PAGE, &nf), 0);
+	CHECK_EQ(nf, 0);
+	CHECK_EQ(xenpv_netif_tx_linear(13, PAGE, &nf), 0);
+	CHECK_EQ(xenpv_netif_tx_linear(0x10000, PAGE, &nf), 0);
+	CHECK_EQ(xenpv_netif_tx_linear(60, 0, &nf), 0);
+	CHECK_EQ(xenpv_netif_tx_linear(14, PAGE, &nf), 14);
+	CHECK_EQ(nf, 0);
+	CHECK_EQ(xenpv_netif_tx_linear(256, PAGE, &nf), 256);
+	CHECK_EQ(nf, 0);
+	CHECK_EQ(xenpv_netif_tx_linear(257, PAGE, &nf), 128);
+	CHECK_EQ(nf, 1);
+	CHECK_EQ(xenpv_netif_tx_linear(128 + PAGE, PAGE, &nf), 128);
+	CHECK_EQ(nf, 1);
+	CHECK_EQ(xenpv_netif_tx_linear(129 + PAGE, PAGE, &nf), 128);
+	CHECK_EQ(nf, 2);
+	for (total = 14; total <= 0xffff; total++) {
+		lin = xenpv_netif_tx_linear(total, PAGE, &nf);
+		/* The header is linear; every fragment carries data. */
+		if (lin < (total < 128 ? total : 128) || lin > total ||
+		    (u64)nf * PAGE < total - lin ||
+		    (nf && (u64)(nf - 1) * PAGE >= total - lin))
+			bad = total;
+		if (nf > nf_max)
+			nf_max = nf;
+	}
+	CHECK_EQ(bad, 0);
+	/* A 64 KiB packet fits the 17 fragments of every Linux skb. */
+	CHECK_EQ(nf_max, 16);
+}
+
 int main(void)
 {
 	check_first_slot();
@@ -259,5 +294,6 @@ int main(void)
 	check_slot_limit();
 	check_extra();
 	check_rx_rsp();
+	check_tx_linear();
 	return check_done();
 }
