@@ -95,6 +95,10 @@ static void fuzz_blk_req(struct input *in)
 	lim.barrier = flags & 4;
 	lim.discard = flags & 8;
 	lim.max_indirect_segments = take32(in) % 8192;
+	/* Mostly powers of two from 512 to 4096, sometimes garbage. */
+	lim.sector_size = take32(in);
+	if (lim.sector_size & 0x80000000)
+		lim.sector_size = 512U << (lim.sector_size % 4);
 	take(in, &r, sizeof(r));
 
 	ret = xenpv_blkif_req_validate(&r.rw, &lim);
@@ -121,6 +125,10 @@ static void fuzz_blk_req(struct input *in)
 			end += r.rw.seg[i].last_sect - r.rw.seg[i].first_sect + 1;
 		}
 		REQUIRE(!r.rw.nr_segments || end <= lim.capacity);
+		if (r.rw.nr_segments && xenpv_blkif_lbs_mask(&lim)) {
+			REQUIRE(!(r.rw.sector_number & xenpv_blkif_lbs_mask(&lim)));
+			REQUIRE(!(end & xenpv_blkif_lbs_mask(&lim)));
+		}
 		break;
 	case BLKIF_OP_DISCARD:
 		REQUIRE(lim.discard && !lim.readonly);
@@ -146,32 +154,40 @@ static void fuzz_blk_req(struct input *in)
 	}
 }
 
-/* Segments as read from an indirect page, summed the way a backend would. */
+/* Segments as read from an indirect page, checked as a backend does. */
 static void fuzz_blk_segs(struct input *in)
 {
-	struct blkif_request_segment seg;
-	u64 sector, capacity, sectors = 0;
-	unsigned int i;
-	int n;
+	struct blkif_request_segment seg[16];
+	struct xenpv_blk_limits lim = { 0 };
+	unsigned __int128 end;
+	u64 sector, mask;
+	unsigned int i, nseg;
+	int n, total = 0;
 
 	take(in, &sector, sizeof(sector));
-	take(in, &capacity, sizeof(capacity));
-	for (i = 0; i < 16; i++) {
-		take(in, &seg, sizeof(seg));
-		n = xenpv_blkif_seg_validate(&seg);
-		if (n < 0) {
-			REQUIRE(n == -EINVAL);
-			REQUIRE(seg.first_sect > seg.last_sect ||
-				seg.last_sect > 7);
-			return;
-		}
-		REQUIRE(n >= 1 && n <= 8 && seg.last_sect <= 7);
-		sectors += n;
+	take(in, &lim.capacity, sizeof(lim.capacity));
+	lim.sector_size = 512U << (take32(in) % 4);
+	nseg = take32(in) % 17;
+	take(in, seg, sizeof(seg));
+	mask = xenpv_blkif_lbs_mask(&lim);
+	REQUIRE(mask == lim.sector_size / 512 - 1);
+
+	n = xenpv_blkif_segs_validate(seg, nseg, sector, &lim);
+	if (n < 0) {
+		REQUIRE(n == -EINVAL || n == -ERANGE);
+		return;
 	}
-	if (xenpv_blkif_range_ok(sector, sectors, capacity))
-		REQUIRE((unsigned __int128)sector + sectors <= capacity);
-	else
-		REQUIRE((unsigned __int128)sector + sectors > capacity);
+	REQUIRE(nseg >= 1);
+	REQUIRE(!(sector & mask));
+	for (i = 0; i < nseg; i++) {
+		REQUIRE(xenpv_blkif_seg_validate(&seg[i]) > 0);
+		REQUIRE(!(seg[i].first_sect & mask));
+		REQUIRE(!((seg[i].last_sect + 1) & mask));
+		total += xenpv_blkif_seg_validate(&seg[i]);
+	}
+	REQUIRE(n == total);
+	end = (unsigned __int128)sector + total;
+	REQUIRE(end <= lim.capacity);
 }
 
 static void fuzz_blk_rsp(struct input *in)
