@@ -122,6 +122,18 @@ qemu_cmdline() {
 			-device "guest-loader,addr=0x42000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
 		;;
+	arm64)
+		# QEMU puts the DTB at the start of RAM and Xen at +2 MiB; the
+		# dom0 kernel (gzip Image, Xen unpacks it) and initramfs go
+		# well above them.
+		QEMU=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57
+			-m 1024 -smp 2 -display none -no-reboot
+			-kernel "$XEN_IMAGE"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0"
+			-device "guest-loader,addr=0x42000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
+			-device "guest-loader,addr=0x46000000,initrd=$DOM0_INITRD"
+			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
+		;;
 	x86_64)
 		QEMU=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m 2048 -smp 2
 			-display none -no-reboot
