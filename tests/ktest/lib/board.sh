@@ -123,15 +123,16 @@ qemu_cmdline() {
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
 		;;
 	arm64)
-		# QEMU puts the DTB at the start of RAM and Xen at +2 MiB; the
-		# dom0 kernel (gzip Image, Xen unpacks it) and initramfs go
-		# well above them.
+		# QEMU puts Xen at RAM base + 2 MiB and the DTB at + 128 MiB
+		# (0x48000000); the dom0 kernel (gzip Image, Xen unpacks it)
+		# and initramfs go above both (an initramfs over the DTB makes
+		# Xen BUG when it frees the boot modules).
 		QEMU=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57
 			-m 1024 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
 			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0"
-			-device "guest-loader,addr=0x42000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
-			-device "guest-loader,addr=0x46000000,initrd=$DOM0_INITRD"
+			-device "guest-loader,addr=0x60000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
+			-device "guest-loader,addr=0x64000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
 		;;
 	x86_64)
