@@ -128,6 +128,8 @@ CFG
 # Start the test domU (or reuse the running one) and wait for its agent.
 domu_up() {
 	if domu_alive && domu_wait_agent 20; then
+		# A domU whose first setup timed out may lack its address.
+		domu_run "ip link set eth0 up; ip addr replace 169.254.2.2/16 dev eth0" >/dev/null
 		return 0
 	fi
 	domu_alive && xl destroy "$DOMU"
@@ -140,7 +142,7 @@ domu_up() {
 		fail "xl create failed"
 	fi
 	domu_wait_agent 240 || fail "domU agent did not answer (console log: $(tail -c 300 /var/log/xen/console/guest-$DOMU.log 2>/dev/null | tr '\n' ' '))"
-	domu_run "ip link set eth0 up; ip addr add 169.254.2.2/16 dev eth0" >/dev/null
+	domu_run "ip link set eth0 up; ip addr replace 169.254.2.2/16 dev eth0" >/dev/null
 }
 
 domu_down() {
