@@ -52,6 +52,11 @@ typedef int16_t s16;
 #define xen_netif_tx_request		netif_tx_request
 #define xen_netif_rx_response		netif_rx_response
 #define xen_netif_extra_info		netif_extra_info
+#define xen_netif_tx_response		netif_tx_response
+#define XEN_NETIF_RSP_DROPPED		NETIF_RSP_DROPPED
+#define XEN_NETIF_RSP_ERROR		NETIF_RSP_ERROR
+#define XEN_NETIF_RSP_OKAY		NETIF_RSP_OKAY
+#define XEN_NETIF_RSP_NULL		NETIF_RSP_NULL
 #define XEN_NETTXF_csum_blank		NETTXF_csum_blank
 #define XEN_NETTXF_data_validated	NETTXF_data_validated
 #define XEN_NETTXF_more_data		NETTXF_more_data

@@ -198,4 +198,76 @@ static inline int xenpv_netif_rx_rsp_validate(const struct xen_netif_rx_response
 	return 0;
 }
 
+/* xenpv_netif_tx_rsp_validate(): the response answers an extra-info slot. */
+#define XENPV_NETIF_RSP_SKIP	1
+
+/**
+ * xenpv_netif_tx_rsp_validate() - frontend check of a copied tx response.
+ * @rsp: the response, already copied off the shared ring.
+ * @nr_ids: number of tx request ids in use (ids are 0..@nr_ids-1).
+ * @pending: @nr_ids entries, nonzero where the slot sent under that id
+ *	is still outstanding.
+ *
+ * The response to an extra-info slot has status XEN_NETIF_RSP_NULL and
+ * names no id; it is skipped.  Any other response must carry a known
+ * status and name an outstanding id.
+ *
+ * Return: 0 if the response completes slot @rsp->id;
+ * XENPV_NETIF_RSP_SKIP for a NULL response; -ERANGE for an id out of
+ * range; -EINVAL for an id not outstanding or an unknown status.
+ */
+static inline int xenpv_netif_tx_rsp_validate(const struct xen_netif_tx_response *rsp,
+					      unsigned int nr_ids,
+					      const u8 *pending)
+{
+	switch (rsp->status) {
+	case XEN_NETIF_RSP_NULL:
+		return XENPV_NETIF_RSP_SKIP;
+	case XEN_NETIF_RSP_OKAY:
+	case XEN_NETIF_RSP_ERROR:
+	case XEN_NETIF_RSP_DROPPED:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (unlikely(rsp->id >= nr_ids))
+		return -ERANGE;
+	if (unlikely(!pending[rsp->id]))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * xenpv_netif_rx_slot_validate() - frontend check of an rx data response
+ *	read at a known ring index.
+ * @rsp: the response, already copied off the shared ring.
+ * @idx: the ring index it was read at.
+ * @ring_size: entries of the rx ring, a power of two; the request
+ *	posted at index i carries id i & (@ring_size - 1).
+ * @posted: @ring_size entries, nonzero where a buffer is posted.
+ *
+ * A backend answers the request at the same ring index and echoes its
+ * id, so the id must be the one posted at @idx, and that buffer must be
+ * posted; then xenpv_netif_rx_rsp_validate() applies.
+ *
+ * Return: 0 if acceptable; -ERANGE for an id out of range (or a bad
+ * @ring_size); -EINVAL for a wrong or unposted id or data past the page.
+ */
+static inline int xenpv_netif_rx_slot_validate(const struct xen_netif_rx_response *rsp,
+					       RING_IDX idx,
+					       unsigned int ring_size,
+					       const u8 *posted)
+{
+	int err;
+
+	if (unlikely(!ring_size || (ring_size & (ring_size - 1))))
+		return -ERANGE;
+	err = xenpv_netif_rx_rsp_validate(rsp, ring_size);
+	if (err)
+		return err;
+	if (unlikely(rsp->id != (idx & (ring_size - 1)) || !posted[rsp->id]))
+		return -EINVAL;
+	return 0;
+}
+
 #endif /* _XENPV_NETIF_H */

@@ -303,12 +303,51 @@ static void fuzz_net_rx(struct input *in)
 	}
 }
 
+static void fuzz_net_tx_rsp(struct input *in)
+{
+	struct netif_tx_response rsp;
+	u8 pending[256];
+	unsigned int nr_ids = take32(in) % 257;
+	int ret;
+
+	take(in, pending, sizeof(pending));
+	take(in, &rsp, sizeof(rsp));
+	ret = xenpv_netif_tx_rsp_validate(&rsp, nr_ids, pending);
+	if (ret == XENPV_NETIF_RSP_SKIP)
+		REQUIRE(rsp.status == NETIF_RSP_NULL);
+	if (ret == 0) {
+		REQUIRE(rsp.id < nr_ids && pending[rsp.id]);
+		REQUIRE(rsp.status == NETIF_RSP_OKAY ||
+			rsp.status == NETIF_RSP_ERROR ||
+			rsp.status == NETIF_RSP_DROPPED);
+	}
+}
+
+static void fuzz_net_rx_slot(struct input *in)
+{
+	struct netif_rx_response rsp;
+	u8 posted[256];
+	unsigned int size = 1U << (take32(in) % 10);
+	RING_IDX idx = take32(in);
+
+	if (size > sizeof(posted))
+		size = 0;
+	take(in, posted, sizeof(posted));
+	take(in, &rsp, sizeof(rsp));
+	if (xenpv_netif_rx_slot_validate(&rsp, idx, size, posted) == 0) {
+		REQUIRE(size && rsp.id == (idx & (size - 1)) && posted[rsp.id]);
+		REQUIRE(rsp.status < 0 ||
+			(u32)rsp.offset + (u32)rsp.status <= XEN_PAGE_SIZE);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static void (* const targets[])(struct input *) = {
 		fuzz_state, fuzz_ring, fuzz_blk_req, fuzz_blk_segs,
 		fuzz_blk_rsp, fuzz_net_tx, fuzz_net_extra, fuzz_net_rx,
+		fuzz_net_tx_rsp, fuzz_net_rx_slot,
 	};
 	struct input in = { data, size };
 	u8 which;

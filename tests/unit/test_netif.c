@@ -287,6 +287,79 @@ static void check_tx_linear(void)
 	CHECK_EQ(nf_max, 16);
 }
 
+static void check_tx_rsp(void)
+{
+	u8 pending[256] = { 0 };
+	struct netif_tx_response r = { .id = 3, .status = NETIF_RSP_OKAY };
+
+	/* Not outstanding. */
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -EINVAL);
+	pending[3] = 1;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), 0);
+	r.status = NETIF_RSP_ERROR;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), 0);
+	r.status = NETIF_RSP_DROPPED;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), 0);
+	/* Unknown status values. */
+	r.status = 2;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -EINVAL);
+	r.status = -3;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -EINVAL);
+	r.status = -32768;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -EINVAL);
+	/* NULL (extra-info slot) is skipped whatever its id says. */
+	r.status = NETIF_RSP_NULL;
+	r.id = 0xffff;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending),
+		 XENPV_NETIF_RSP_SKIP);
+	/* Ids out of range. */
+	r.status = NETIF_RSP_OKAY;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -ERANGE);
+	r.id = 256;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -ERANGE);
+	r.id = 255;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), -EINVAL);
+	pending[255] = 1;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 256, pending), 0);
+	r.id = 0;
+	CHECK_EQ(xenpv_netif_tx_rsp_validate(&r, 0, pending), -ERANGE);
+}
+
+static void check_rx_slot(void)
+{
+	u8 posted[256];
+	struct netif_rx_response r = { .id = 5, .offset = 0, .status = 100 };
+
+	memset(posted, 1, sizeof(posted));
+	/* The id posted at index i is i & 255, also across the wrap. */
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 256, posted), 0);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 256 + 5, 256, posted), 0);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 0xffffff05u, 256, posted), 0);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 6, 256, posted), -EINVAL);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 4, 256, posted), -EINVAL);
+	/* Not posted. */
+	posted[5] = 0;
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 256, posted), -EINVAL);
+	posted[5] = 1;
+	/* Errors still need the right id. */
+	r.status = NETIF_RSP_ERROR;
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 256, posted), 0);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 7, 256, posted), -EINVAL);
+	/* Data past the page. */
+	r.status = 4000;
+	r.offset = 97;
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 256, posted), -EINVAL);
+	r.offset = 96;
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 256, posted), 0);
+	/* Ids out of range and bad ring sizes. */
+	r.id = 300;
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 300, 256, posted), -ERANGE);
+	r.id = 5;
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 0, posted), -ERANGE);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 255, posted), -ERANGE);
+	CHECK_EQ(xenpv_netif_rx_slot_validate(&r, 5, 8, posted), 0);
+}
+
 int main(void)
 {
 	check_first_slot();
@@ -295,5 +368,7 @@ int main(void)
 	check_extra();
 	check_rx_rsp();
 	check_tx_linear();
+	check_tx_rsp();
+	check_rx_slot();
 	return check_done();
 }

@@ -25,6 +25,7 @@ int xenpv_wirecheck(const struct blkif_request *req,
 {
 	static const struct xenpv_blk_limits lim = { .capacity = 8 };
 	static const u8 pending[1] = { BLKIF_OP_READ };
+	static const struct xen_netif_tx_response txrsp;
 	struct xenpv_netif_tx_pkt pkt;
 	u32 seen = 0;
 
@@ -62,7 +63,9 @@ int xenpv_wirecheck(const struct blkif_request *req,
 	       xenpv_blkif_rsp_validate(rsp, 1, pending) +
 	       xenpv_netif_tx_req_validate(tx, true, &pkt, 0) +
 	       xenpv_netif_extra_validate(extra, &seen) +
-	       xenpv_netif_rx_rsp_validate(rx, 256);
+	       xenpv_netif_rx_rsp_validate(rx, 256) +
+	       xenpv_netif_tx_rsp_validate(&txrsp, 1, pending) +
+	       xenpv_netif_rx_slot_validate(rx, 0, 1, pending);
 }
 EXPORT_SYMBOL_GPL(xenpv_wirecheck);
 
