@@ -383,11 +383,15 @@ out_revoke:
 		for (i = 0; i < n; i++)
 			__free_page(p[i].page);
 out_unlock_drop:
-	spin_unlock_irqrestore(&q->tx_lock, flags);
-out_drop:
+	/* tx counters are written under tx_lock only (one writer). */
 	netfront_stat_add(&q->tx_stats, &q->tx_stats.dropped, 1);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
+
+out_drop:
+	spin_lock_irqsave(&q->tx_lock, flags);
+	goto out_unlock_drop;
 }
 
 /**

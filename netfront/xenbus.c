@@ -139,7 +139,7 @@ static void netfront_talk(struct netfront_info *info)
 	xenpv_feature_note(xd, "queues", "%u of %u (backend %u)", nr,
 			   info->max_queues, be_max);
 	xenpv_feature_note(xd, "split-event-channels", "%u", info->split);
-	xenpv_feature_note(xd, "offloads", "sg %u tso4 %u tso6 %u csum6 %u",
+	xenpv_feature_note(xd, "offloads", "sg %u tso %u/%u csum6 %u",
 			   info->be_sg, info->be_tso4, info->be_tso6,
 			   info->be_csum6);
 	xenpv_feature_note(xd, "bounce", "%u", info->bounce);

@@ -53,6 +53,10 @@ build_xenpv_modules() {
 		depmod -b "$mtree" "$KVER"
 		cp "$mtree/lib/modules/$KVER"/modules.* "$MODSTAGE/domu/lib/modules/$KVER/"
 		rm -rf "$mtree"
+		# The domU's test helper (no ethtool in its image).
+		make -s -C "$TOP_DIR/tests/progs" O="$MODSTAGE/domu/bin" CROSS_COMPILE="$CROSS" \
+			PROGS=xenpv-ethtool EXPECTED= >"$RESULTS/domu-progs-build.log" 2>&1 ||
+			die "tests/progs: xenpv-ethtool build failed (log: $RESULTS/domu-progs-build.log)"
 		(cd "$MODSTAGE/domu" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/domu.cpio.gz"
 	fi
 	if [ "$BACK" = xenpv ]; then
