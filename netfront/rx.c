@@ -8,8 +8,8 @@
  * XEN_NETRXF_more_data; a GSO packet's first response is followed by
  * extra-info slots, whose buffers the backend did not use.  A buffer
  * that was not handed to the stack (extra slot, error, empty slot,
- * dropped packet) stays granted and is posted again under the same id
- * when its index comes round.
+ * dropped packet, small packet copied out) stays granted and is posted
+ * again under the same id when its index comes round.
  *
  * Each response is copied off the ring and checked before its buffer
  * is touched: producer within the requests made, id the one posted at
@@ -199,40 +199,30 @@ static bool netfront_rx_csum(struct netfront_queue *q, struct sk_buff *skb,
 	return !skb_checksum_setup(skb, recalc);
 }
 
-/* Build the skb of a gathered packet; NULL if dropped. */
-static struct sk_buff *netfront_rx_build(struct netfront_queue *q,
-					 struct netfront_rx_pkt *pkt)
+/*
+ * Hand the packet's buffers to @skb as fragments (their grants end) and
+ * pull the headers into the linear part.  Return: false to drop.
+ */
+static bool netfront_rx_add_frags(struct netfront_queue *q,
+				  struct netfront_rx_pkt *pkt,
+				  struct sk_buff *skb)
 {
-	struct netfront_info *info = q->info;
 	struct xen_netif_rx_response *rsp;
 	struct netfront_rx_buf *b;
-	struct sk_buff *skb;
-	unsigned int i, len = 0;
 	bool kept = false;
+	unsigned int i;
 
-	for (i = 0; i < pkt->nr; i++)
-		len += pkt->rsp[i].status;
-	if (len < ETH_HLEN || len > XEN_NETIF_MAX_TX_SIZE + ETH_HLEN ||
-	    (pkt->has_gso && len <= ETH_HLEN)) {
-		netfront_stat_add(&q->rx_stats, &q->rx_stats.errors, 1);
-		return NULL;
-	}
-	skb = napi_alloc_skb(&q->napi, NETFRONT_RX_HDR);
-	if (!skb) {
-		netfront_stat_add(&q->rx_stats, &q->rx_stats.dropped, 1);
-		return NULL;
-	}
 	for (i = 0; i < pkt->nr; i++) {
 		rsp = &pkt->rsp[i];
 		if (!rsp->status)
-			continue;	/* the buffer stays posted */
+			continue;	/* the buffer is posted again */
 		b = &q->rx_buf[rsp->id];
 		if (skb_shinfo(skb)->nr_frags == MAX_SKB_FRAGS &&
 		    !__pskb_pull_tail(skb,
 				      skb_frag_size(&skb_shinfo(skb)->frags[0])))
-			goto out_drop;
+			return false;
 		/* The backend copies, it never maps: the grant ends now. */
-		if (!xenpv_grant_revoke(&info->xd, b->ref, b->page))
+		if (!xenpv_grant_revoke(&q->info->xd, b->ref, b->page))
 			kept = true;
 		else
 			skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, b->page,
@@ -243,11 +233,38 @@ static struct sk_buff *netfront_rx_build(struct netfront_queue *q,
 	if (kept) {
 		netfront_mark_broken(q, "rx grant still mapped after response",
 				     pkt->nr, 0);
+		return false;
+	}
+	return __pskb_pull_tail(skb, min_t(unsigned int, skb->len,
+					   NETFRONT_RX_HDR));
+}
+
+/* Build the skb of a gathered packet; NULL if dropped. */
+static struct sk_buff *netfront_rx_build(struct netfront_queue *q,
+					 struct netfront_rx_pkt *pkt)
+{
+	struct xen_netif_rx_response *rsp = &pkt->rsp[0];
+	struct sk_buff *skb;
+	unsigned int i, len = 0;
+
+	for (i = 0; i < pkt->nr; i++)
+		len += pkt->rsp[i].status;
+	if (len < ETH_HLEN || len > XEN_NETIF_MAX_TX_SIZE + ETH_HLEN) {
+		netfront_stat_add(&q->rx_stats, &q->rx_stats.errors, 1);
+		return NULL;
+	}
+	skb = napi_alloc_skb(&q->napi, NETFRONT_RX_HDR);
+	if (!skb) {
+		netfront_stat_add(&q->rx_stats, &q->rx_stats.dropped, 1);
+		return NULL;
+	}
+	if (pkt->nr == 1 && len <= NETFRONT_RX_HDR) {
+		/* Small: copied out, the page stays granted for reuse. */
+		skb_put_data(skb, page_address(q->rx_buf[rsp->id].page) +
+			     rsp->offset, len);
+	} else if (!netfront_rx_add_frags(q, pkt, skb)) {
 		goto out_drop;
 	}
-	if (!__pskb_pull_tail(skb, min_t(unsigned int, skb->len,
-					 NETFRONT_RX_HDR)))
-		goto out_drop;
 
 	if (pkt->has_gso) {
 		skb_shinfo(skb)->gso_size = pkt->gso.u.gso.size;
@@ -256,9 +273,9 @@ static struct sk_buff *netfront_rx_build(struct netfront_queue *q,
 			 SKB_GSO_TCPV6 : SKB_GSO_TCPV4) | SKB_GSO_DODGY;
 		skb_shinfo(skb)->gso_segs = 0;
 	}
-	skb->protocol = eth_type_trans(skb, info->netdev);
+	skb->protocol = eth_type_trans(skb, q->info->netdev);
 	skb_reset_network_header(skb);
-	if (!netfront_rx_csum(q, skb, pkt->rsp[0].flags)) {
+	if (!netfront_rx_csum(q, skb, rsp->flags)) {
 		netfront_stat_add(&q->rx_stats, &q->rx_stats.errors, 1);
 		goto out_free;
 	}
