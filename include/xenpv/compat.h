@@ -16,6 +16,7 @@
  *   XENPV_HAVE_BIND_INTERDOMAIN_DOMID interdomain binding by domid
  *   XENPV_HAVE_CLASS_CREATE_NAME      class_create(name), no owner
  *   XENPV_HAVE_BDEV_FILE_OPEN         bdev_file_open_by_dev() (6.9+)
+ *   XENPV_HAVE_TTY_SIZE_T             tty/hvc byte counts are size_t, u8
  */
 #ifndef _XENPV_COMPAT_H
 #define _XENPV_COMPAT_H
@@ -318,5 +319,44 @@ static inline void xenpv_bdev_close(struct xenpv_bdev_handle *h,
 	blkdev_put(bdev, h->mode);
 }
 #endif /* XENPV_HAVE_BDEV_FILE_OPEN */
+
+/*
+ * The hvc layer (drivers/tty/hvc/hvc_console.h) is not in the trees'
+ * public headers; these are its exported interface as of 6.1.  The tty
+ * layer went to u8/size_t counts in 6.6/6.7 (hv_ops too).
+ */
+#ifdef XENPV_HAVE_TTY_SIZE_T
+#define xenpv_hvc_ret_t		ssize_t
+#define xenpv_hvc_len_t		size_t
+#define xenpv_hvc_char_t	u8
+#else
+#define xenpv_hvc_ret_t		int
+#define xenpv_hvc_len_t		int
+#define xenpv_hvc_char_t	char
+#endif /* XENPV_HAVE_TTY_SIZE_T */
+
+struct hvc_struct;
+
+struct hv_ops {
+	xenpv_hvc_ret_t (*get_chars)(u32 vtermno, xenpv_hvc_char_t *buf,
+				     xenpv_hvc_len_t count);
+	xenpv_hvc_ret_t (*put_chars)(u32 vtermno, const xenpv_hvc_char_t *buf,
+				     xenpv_hvc_len_t count);
+	int (*flush)(u32 vtermno, bool wait);
+	int (*notifier_add)(struct hvc_struct *hp, int irq);
+	void (*notifier_del)(struct hvc_struct *hp, int irq);
+	void (*notifier_hangup)(struct hvc_struct *hp, int irq);
+	int (*tiocmget)(struct hvc_struct *hp);
+	int (*tiocmset)(struct hvc_struct *hp, unsigned int set,
+			unsigned int clear);
+	void (*dtr_rts)(struct hvc_struct *hp, int raise);
+};
+
+int hvc_instantiate(u32 vtermno, int index, const struct hv_ops *ops);
+struct hvc_struct *hvc_alloc(u32 vtermno, int data, const struct hv_ops *ops,
+			     int outbuf_size);
+int hvc_remove(struct hvc_struct *hp);
+int hvc_poll(struct hvc_struct *hp);
+void hvc_kick(void);
 
 #endif /* _XENPV_COMPAT_H */

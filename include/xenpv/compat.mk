@@ -64,4 +64,10 @@ xenpv-pat := bdev_file_open_by_dev[(]
 xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BDEV_FILE_OPEN,\
 	linux/blkdev.h,$(xenpv-pat))
 
+# The tty layer counts bytes in size_t and u8 (6.6+, so 6.12); the hvc
+# layer, whose header no tree ships, followed in the same series.
+xenpv-pat := ssize_t [(][*]write[)][(]struct tty_struct [*]tty, const u8
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_TTY_SIZE_T,\
+	linux/tty_driver.h,$(xenpv-pat))
+
 xenpv-compat-flags := $(strip $(xenpv-compat-flags))

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xenpv/state.h>
 #include <xenpv/ring.h>
+#include <xenpv/console.h>
 #include <xenpv/blkif.h>
 #include <xenpv/netif.h>
 
@@ -73,6 +74,34 @@ static void fuzz_ring(struct input *in)
 	if (n)
 		REQUIRE((u64)n * (sz >> 8) + XENPV_RING_HDR_SIZE <=
 			(u64)XEN_PAGE_SIZE << (sz & 0xff));
+}
+
+/* Console ring: any index pair either validates or is refused, and an
+ * accepted one never copies outside the ring or the buffer. */
+static void fuzz_console(struct input *in)
+{
+	static char ring[2048];
+	char buf[4096];
+	u32 a = take32(in), b = take32(in), len = take32(in) % sizeof(buf);
+	u32 size = (len & 1) ? XENPV_CONS_IN_SIZE : XENPV_CONS_OUT_SIZE;
+	int n;
+
+	n = xenpv_cons_readable(a, b, size);
+	if (n >= 0) {
+		REQUIRE((u32)n == a - b && (u32)n <= size);
+		REQUIRE(xenpv_cons_copy_out(ring, size, b, n, buf, len) <=
+			(u32)n);
+	} else {
+		REQUIRE(a - b > size);
+	}
+	n = xenpv_cons_writable(a, b, size);
+	if (n >= 0) {
+		REQUIRE((u32)n == size - (a - b));
+		REQUIRE(xenpv_cons_copy_in(ring, size, a, n, buf, len) <=
+			(u32)n);
+	} else {
+		REQUIRE(a - b > size);
+	}
 }
 
 static void fuzz_blk_req(struct input *in)
@@ -348,6 +377,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fuzz_state, fuzz_ring, fuzz_blk_req, fuzz_blk_segs,
 		fuzz_blk_rsp, fuzz_net_tx, fuzz_net_extra, fuzz_net_rx,
 		fuzz_net_tx_rsp, fuzz_net_rx_slot,
+		fuzz_console,
 	};
 	struct input in = { data, size };
 	u8 which;
