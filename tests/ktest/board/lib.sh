@@ -111,7 +111,7 @@ domu_config() {
 	cat <<CFG
 name = "$DOMU"
 type = "$( [ "$ARCH" = x86_64 ] && echo pv || echo pvh )"
-kernel = "/boot/vmlinuz-$KVER"
+kernel = "$( [ "$DOMU_KERNEL_KIND" = custom ] && echo /job/domu-kernel || echo "/boot/vmlinuz-$KVER")"
 ramdisk = "/var/lib/xenpv/domu-initrd.gz"
 extra = "console=hvc0 loglevel=4 log_buf_len=1M rdinit=/init"
 memory = ${DOMU_MEM:-160}

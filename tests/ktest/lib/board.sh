@@ -12,46 +12,67 @@ build_xenpv_modules() {
 	[ "$FRONT" = xenpv ] || [ "$BACK" = xenpv ] || return 0
 	say "building xenpv modules for $KVER ($ARCH)"
 	kbuild_tree
-	local bdir=$RESULTS/build
-	rm -rf "$bdir"
-	mkdir -p "$bdir"
-	(cd "$TOP_DIR" && git ls-files -co --exclude-standard | grep -v '^tests/ktest/' |
-		cpio -pdm --quiet "$bdir") || die "cannot stage the sources"
-	make -C "$bdir" modules KDIR="$(KDIR_BOARD)" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
-		>"$RESULTS/modules-build.log" 2>&1 ||
-		{ tail -20 "$RESULTS/modules-build.log" >&2; die "module build failed (log: $RESULTS/modules-build.log)"; }
-	local ko fe=0 be=0
+	local bdir=$RESULTS/build dkver=$KVER
+	xenpv_make "$bdir" "$(KDIR_BOARD)" "$RESULTS/modules-build.log"
+	# The domU's modules: for the board kernel, or built again for the
+	# custom domU kernel.
+	local fbdir=$bdir
+	if [ "${DOMU_KERNEL_KIND:-stock}" = custom ]; then
+		say "building xenpv modules for the custom domU kernel $DOMU_KVER"
+		fbdir=$RESULTS/build-domu
+		dkver=$DOMU_KVER
+		xenpv_make "$fbdir" "$DOMU_KDIR" "$RESULTS/modules-build-domu.log"
+	fi
+	local ko fe=0 be=0 udir=$MODSTAGE/domu/lib/modules/$dkver/updates/xenpv
 	for ko in $(find "$bdir" -name '*.ko'); do
 		case "$(basename "$ko")" in
-		xen-blkfront.ko|xen-netfront.ko|xenpv-hvc.ko)
-			mkdir -p "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv"
-			cp "$ko" "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/"
-			fe=$((fe + 1))
-			;;
+		xen-blkfront.ko|xen-netfront.ko|xenpv-hvc.ko) ;;
 		*)
 			cp "$ko" "$MODSTAGE/dom0/"
 			be=$((be + 1))
 			;;
 		esac
 	done
-	# The core module is needed on both sides.
+	for ko in $(find "$fbdir" -name '*.ko'); do
+		case "$(basename "$ko")" in
+		xen-blkfront.ko|xen-netfront.ko|xenpv-hvc.ko)
+			mkdir -p "$udir"
+			cp "$ko" "$udir/"
+			fe=$((fe + 1))
+			;;
+		xenpv-bus.ko)
+			# The core module is needed on both sides.
+			mkdir -p "$udir"
+			cp "$ko" "$udir/"
+			;;
+		esac
+	done
 	if [ "$FRONT" = xenpv ]; then
 		[ "$fe" -gt 0 ] || die "--front xenpv: no xenpv frontend module is built yet"
 		for ko in xen-blkfront xen-netfront xenpv-hvc; do
-			[ -e "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/$ko.ko" ] ||
+			[ -e "$udir/$ko.ko" ] && continue
+			if [ "${DOMU_KERNEL_KIND:-stock}" = custom ]; then
+				say "--front xenpv: no xenpv $ko yet, and the custom domU kernel has none"
+			else
 				say "--front xenpv: no xenpv $ko yet, the domU uses Debian's (in-tree) one"
+			fi
 		done
-		for ko in "$MODSTAGE"/dom0/xenpv-bus.ko; do
-			[ -e "$ko" ] && cp "$ko" "$MODSTAGE/domu/lib/modules/$KVER/updates/xenpv/"
-		done
-		# The base initramfs's module tree plus ours, indexed on the host.
+		# The initramfs's module tree (the board kernel's, or the custom
+		# kernel's modules_install) plus ours, indexed on the host.
 		local mtree=$RESULTS/domu-modtree
 		rm -rf "$mtree"
 		mkdir -p "$mtree"
-		zcat "$BASE_DOMU_INITRD" | (cd "$mtree" && cpio -id --quiet "lib/modules/*")
-		cp -r "$MODSTAGE/domu/lib" "$mtree/"
-		depmod -b "$mtree" "$KVER"
-		cp "$mtree/lib/modules/$KVER"/modules.* "$MODSTAGE/domu/lib/modules/$KVER/"
+		if [ "${DOMU_KERNEL_KIND:-stock}" = custom ]; then
+			cp -r "$DOMU_MODROOT/lib" "$mtree/"
+			cp -r "$MODSTAGE/domu/lib" "$mtree/"
+			rm -rf "$MODSTAGE/domu/lib"
+			cp -r "$mtree/lib" "$MODSTAGE/domu/"
+		else
+			zcat "$BASE_DOMU_INITRD" | (cd "$mtree" && cpio -id --quiet "lib/modules/*")
+			cp -r "$MODSTAGE/domu/lib" "$mtree/"
+		fi
+		depmod -b "$mtree" "$dkver"
+		cp "$mtree/lib/modules/$dkver"/modules.* "$MODSTAGE/domu/lib/modules/$dkver/"
 		rm -rf "$mtree"
 		# The domU's test helper (no ethtool in its image).
 		make -s -C "$TOP_DIR/tests/progs" O="$MODSTAGE/domu/bin" CROSS_COMPILE="$CROSS" \
@@ -67,6 +88,17 @@ build_xenpv_modules() {
 				say "--back xenpv: no xenpv $ko yet, dom0 uses Debian's (in-tree) one"
 		done
 	fi
+}
+
+# xenpv_make <build dir> <KDIR> <log>: our sources, staged and built.
+xenpv_make() {
+	local bdir=$1 kdir=$2 log=$3
+	rm -rf "$bdir"
+	mkdir -p "$bdir"
+	(cd "$TOP_DIR" && git ls-files -co --exclude-standard | grep -v '^tests/ktest/' |
+		cpio -pdm --quiet "$bdir") || die "cannot stage the sources"
+	make -C "$bdir" modules KDIR="$kdir" ARCH="$KARCH" CROSS_COMPILE="$CROSS" >"$log" 2>&1 ||
+		{ tail -20 "$log" >&2; die "module build failed (log: $log)"; }
 }
 
 # The per-run job archive (/job in dom0): board scripts, scenarios,
@@ -93,6 +125,7 @@ make_job() {
 			grep -v '^./tests/' | cpio -pdm --quiet "$dir/job/tree")
 	fi
 	cp "$BASE_DOMU_INITRD" "$dir/job/domu-initrd.gz"
+	[ "${DOMU_KERNEL_KIND:-stock}" = custom ] && cp "$DOMU_IMAGE" "$dir/job/domu-kernel"
 	cat >"$dir/job/config" <<CFG
 ARCH=$ARCH
 DIST=$DIST
@@ -103,6 +136,8 @@ BACK=$BACK
 KEEP=$KEEP
 BOARD_NIC="$BOARD_NIC"
 SCENARIOS="${SCENARIOS[*]}"
+DOMU_KERNEL_KIND=${DOMU_KERNEL_KIND:-stock}
+DOMU_KVER=${DOMU_KVER:-$KVER}
 CFG
 	DOM0_INITRD=$RESULTS/dom0-initrd.gz
 	cp "$BASE_DOM0_INITRD" "$DOM0_INITRD"
