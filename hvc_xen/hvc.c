@@ -59,6 +59,9 @@ MODULE_PARM_DESC(stall_ms,
  * @dropping: the backend stalled for stall_ms: output is dropped.
  * @dropped: bytes dropped so.
  * @broken: the backend broke the ring; it is not touched any more.
+ * @broken_what: which ring ("input", "output"), for the report.
+ * @broken_prod: the producer index seen then.
+ * @broken_cons: the consumer index seen then.
  * @broken_work: reports a broken ring and disconnects (process context).
  * @primary: the domain's own console (no xenbus device).
  * @irq: primary: our lateeoi IRQ.
@@ -83,6 +86,9 @@ struct xencons {
 	bool dropping;
 	u64 dropped;
 	bool broken;
+	const char *broken_what;
+	u32 broken_prod;
+	u32 broken_cons;
 	struct work_struct broken_work;
 	bool primary;
 	int irq;
@@ -109,16 +115,27 @@ static void xencons_notify(struct xencons *c)
 		xenpv_evtchn_notify(&c->ch);
 }
 
-/* The backend wrote nonsense: stop using the ring.  Any context. */
+/*
+ * The backend wrote nonsense: stop using the ring.  Any context, also
+ * under our ring locks, so nothing is printed here (printk could come
+ * back into put_chars): the work item reports it.
+ */
 static void xencons_break(struct xencons *c, const char *what, u32 prod,
 			  u32 cons)
 {
 	if (c->broken)
 		return;
+	c->broken_what = what;
+	c->broken_prod = prod;
+	c->broken_cons = cons;
 	WRITE_ONCE(c->broken, true);
-	pr_err_ratelimited("hvc vterm %u: backend broke the %s ring (prod %u cons %u): disconnecting\n",
-			   c->vtermno, what, prod, cons);
 	schedule_work(&c->broken_work);
+}
+
+static void xencons_report_broken(struct xencons *c)
+{
+	pr_err("hvc vterm %u: backend broke the %s ring (prod %u cons %u): disconnecting\n",
+	       c->vtermno, c->broken_what, c->broken_prod, c->broken_cons);
 }
 
 static xenpv_hvc_ret_t xencons_put_chars(u32 vtermno,
@@ -188,6 +205,7 @@ static int xencons_flush(u32 vtermno, bool wait)
 {
 	struct xencons *c;
 	unsigned long flags;
+	bool report = false;
 	int room;
 
 	if (wait || vtermno >= XENCONS_MAX)
@@ -206,10 +224,13 @@ static int xencons_flush(u32 vtermno, bool wait)
 	c->stall_us += XENCONS_SPIN_US;
 	if (!c->dropping && c->stall_us / 1000 >= READ_ONCE(stall_ms)) {
 		c->dropping = true;
-		pr_warn_ratelimited("hvc vterm %u: backend consumed nothing for %u ms: dropping kernel console output\n",
-				    vtermno, stall_ms);
+		report = true;
 	}
 	spin_unlock_irqrestore(&c->out_lock, flags);
+	/* Unlocked: this message goes through put_chars too (dropped). */
+	if (report)
+		pr_warn_ratelimited("hvc vterm %u: backend consumed nothing for %u ms: dropping kernel console output\n",
+				    vtermno, stall_ms);
 out:
 	rcu_read_unlock();
 	return 0;
@@ -392,6 +413,7 @@ static void xencons_primary_broken_work(struct work_struct *work)
 {
 	struct xencons *c = container_of(work, struct xencons, broken_work);
 
+	xencons_report_broken(c);
 	/* No xenbus device to close: the ring is just left alone. */
 	pr_err("primary console disconnected (events %ld, spurious %ld)\n",
 	       atomic_long_read(&c->events), atomic_long_read(&c->spurious));
@@ -666,6 +688,7 @@ static void xencons_secondary_broken_work(struct work_struct *work)
 {
 	struct xencons *c = container_of(work, struct xencons, broken_work);
 
+	xencons_report_broken(c);
 	xenpv_dev_error(&c->xd, -EPROTO, "backend broke the console ring");
 	mutex_lock(&c->mutex);
 	xencons_disconnect(c);

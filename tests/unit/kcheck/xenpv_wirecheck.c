@@ -10,6 +10,7 @@
 #include <xenpv/ring.h>
 #include <xenpv/blkif.h>
 #include <xenpv/netif.h>
+#include <xenpv/console.h>
 
 /* Referenced so that every helper is instantiated and type-checked. */
 int xenpv_wirecheck(const struct blkif_request *req,
@@ -50,6 +51,8 @@ int xenpv_wirecheck(const struct blkif_request *req,
 	BUILD_BUG_ON(sizeof(struct xen_netif_tx_request) != 12);
 	BUILD_BUG_ON(sizeof(struct xen_netif_rx_response) != 8);
 	BUILD_BUG_ON(sizeof(struct xen_netif_extra_info) != 8);
+	BUILD_BUG_ON(XENPV_CONS_IN_SIZE != 1024 || XENPV_CONS_OUT_SIZE != 2048);
+	BUILD_BUG_ON(offsetof(struct xencons_interface, out_prod) != 3084);
 	BUILD_BUG_ON(XENPV_BLK_MAX_INDIRECT_SEGMENTS >
 		     XENPV_BLK_INDIRECT_SEGS_LIMIT);
 
@@ -65,7 +68,9 @@ int xenpv_wirecheck(const struct blkif_request *req,
 	       xenpv_netif_extra_validate(extra, &seen) +
 	       xenpv_netif_rx_rsp_validate(rx, 256) +
 	       xenpv_netif_tx_rsp_validate(&txrsp, 1, pending) +
-	       xenpv_netif_rx_slot_validate(rx, 0, 1, pending);
+	       xenpv_netif_rx_slot_validate(rx, 0, 1, pending) +
+	       xenpv_cons_readable(1, 0, XENPV_CONS_IN_SIZE) +
+	       xenpv_cons_writable(1, 0, XENPV_CONS_OUT_SIZE);
 }
 EXPORT_SYMBOL_GPL(xenpv_wirecheck);
 
