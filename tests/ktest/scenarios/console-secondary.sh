@@ -64,7 +64,11 @@ wait_for 20 grep -q '^@@MAPPED' "$out" || fail "console-back did not map the rin
 xenstore-write "$be/state" 4
 wait_for 20 sh -c "[ \"\$(xenstore-read $fe/state)\" = 4 ]" || fail "frontend did not connect"
 # Which hvc is console-1: the newest one.
-hvc=$(domu_run -t 30 "ls /sys/class/tty | grep '^hvc' | sort -V | tail -n1")
+# hvc's tty nodes all exist; only allocated ones open.
+find_hvc() {
+	domu_run -t 30 "for t in /dev/hvc[1-7]; do (exec 3<>\$t) 2>/dev/null && { echo \${t#/dev/}; break; }; done"
+}
+hvc=$(find_hvc)
 log "domU tty: /dev/$hvc"
 [ "$hvc" != hvc0 ] && [ -n "$hvc" ] || fail "no secondary hvc tty in the domU"
 r=$(domu_run -t 60 "exec 3<>/dev/$hvc; stty -F /dev/$hvc raw -echo
@@ -90,7 +94,9 @@ del_console
 add_console
 take_console
 ref=$(xenstore-read "$fe/ring-ref") && port=$(xenstore-read "$fe/port") || fail "no ring-ref/port"
-domu_run -t 30 "stty -F /dev/$hvc raw -echo; (cat /dev/$hvc >/dev/null &)" >/dev/null
+hvc=$(find_hvc)
+[ -n "$hvc" ] || fail "no secondary hvc tty after re-adding console-1"
+domu_run -t 30 "stty -F /dev/$hvc raw -echo; (cat /dev/$hvc >/dev/null 2>&1 &)" >/dev/null
 "$cb" "$id" "$ref" "$port" --evil 0 || fail "console-back --evil failed"
 xenstore-write "$be/state" 4
 wait_for 30 sh -c "[ \"\$(xenstore-read $fe/state)\" = 5 ] || [ \"\$(xenstore-read $fe/state)\" = 6 ]" ||
