@@ -77,15 +77,11 @@ domu_kernel_build() {
 		cat "${frags[@]}" >"$dir/fragment.config"
 		t0=$SECONDS
 		local mk=(make -C "$DOMU_SRC" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS")
-		{
-			"${mk[@]}" KCONFIG_ALLCONFIG="$dir/fragment.config" allnoconfig &&
-			nice -n 19 "${mk[@]}" -j"$(nproc)" "$target" modules &&
-			nice -n 19 "${mk[@]}" INSTALL_MOD_PATH="$DOMU_MODROOT" INSTALL_MOD_STRIP=1 \
-				DEPMOD=/bin/true modules_install
-		} >"$dir/build.log" 2>&1 ||
-			{ tail -20 "$dir/build.log" >&2; die "custom domU kernel build failed (log: $dir/build.log)"; }
+		"${mk[@]}" KCONFIG_ALLCONFIG="$dir/fragment.config" allnoconfig >"$dir/build.log" 2>&1 ||
+			{ tail -20 "$dir/build.log" >&2; die "custom domU kernel: allnoconfig failed (log: $dir/build.log)"; }
 		# Every option the fragments ask for must have survived
-		# allnoconfig's dependency resolution.
+		# allnoconfig's dependency resolution (checked before the
+		# long part).
 		while IFS= read -r line; do
 			case "$line" in
 			CONFIG_*=n) opt=${line%=n}
@@ -94,6 +90,12 @@ domu_kernel_build() {
 				die "custom kernel: '$line' did not survive allnoconfig (dependencies?)" ;;
 			esac
 		done <"$dir/fragment.config"
+		{
+			nice -n 19 "${mk[@]}" -j"$(nproc)" "$target" modules &&
+			nice -n 19 "${mk[@]}" INSTALL_MOD_PATH="$DOMU_MODROOT" INSTALL_MOD_STRIP=1 \
+				DEPMOD=/bin/true modules_install
+		} >>"$dir/build.log" 2>&1 ||
+			{ tail -20 "$dir/build.log" >&2; die "custom domU kernel build failed (log: $dir/build.log)"; }
 		cp "$out/$img" "$DOMU_IMAGE"
 		cat "$out/include/config/kernel.release" >"$dir/kver"
 		echo $((SECONDS - t0)) >"$dir/build-time"
