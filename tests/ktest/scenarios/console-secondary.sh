@@ -13,15 +13,21 @@ cb=/job/bin/console-back
 domu_run -t 30 "grep -q '^xenpv_hvc ' /proc/modules || modprobe xenpv-hvc" ||
 	fail "xenpv-hvc does not load in the domU"
 
-# add_console: the toolstack's part of a new console device.
+# add_console: the toolstack's part of a new console device.  The domU
+# probes when the frontend's "state" appears, so that comes last, after
+# the permissions (new nodes inherit their directory's).
 add_console() {
-	xenstore-rm "$fe" "$be" 2>/dev/null
+	xenstore-rm "$fe" 2>/dev/null
+	xenstore-rm "$be" 2>/dev/null
+	xenstore-write "$be" ""
+	xenstore-chmod "$be" n0 r"$id"
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$id" "$be/online" 1 \
 		"$be/state" 1 "$be/protocol" vt100
-	xenstore-chmod -r "$be" n0 r"$id"
-	xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 "$fe/limit" 1048576 \
+	xenstore-write "$fe" ""
+	xenstore-chmod "$fe" n"$id" r0
+	xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/limit" 1048576 \
 		"$fe/type" xenconsoled "$fe/output" pty "$fe/name" xenpv-test
-	xenstore-chmod -r "$fe" n"$id" r0
+	xenstore-write "$fe/state" 1
 	xenstore-write "$be/state" 2
 }
 
