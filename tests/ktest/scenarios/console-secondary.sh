@@ -44,12 +44,15 @@ take_console() {
 	local drv
 	wait_for 30 sh -c "[ \"\$(xenstore-read $fe/state 2>/dev/null)\" = 3 ]" ||
 		fail "console/1 frontend never reached Initialised (state $(xenstore-read "$fe/state" 2>/dev/null))"
-	drv=$(domu_run -t 30 "basename \$(readlink /sys/bus/xen/devices/console-1/driver)")
-	log "console-1 bound to: $drv"
+	drv=$(domu_run -t 30 "basename \$(readlink /sys/bus/xen/devices/console-1/driver) 2>/dev/null")
+	log "console-1 bound to: ${drv:-nothing}"
 	[ "$drv" = xenpv-console ] && return 0
-	domu_run -t 30 "echo console-1 >/sys/bus/xen/drivers/$drv/unbind &&
-		echo console-1 >/sys/bus/xen/drivers/xenpv-console/bind" ||
-		fail "unbind from $drv / bind to xenpv-console failed"
+	if [ -n "$drv" ] && [ "$drv" != driver ]; then
+		domu_run -t 30 "echo console-1 >/sys/bus/xen/drivers/$drv/unbind" ||
+			fail "unbind from $drv failed"
+	fi
+	domu_run -t 30 "echo console-1 >/sys/bus/xen/drivers/xenpv-console/bind" ||
+		fail "bind to xenpv-console failed"
 	drv=$(domu_run -t 30 "basename \$(readlink /sys/bus/xen/devices/console-1/driver)")
 	assert_eq "$drv" xenpv-console "console-1's driver after bind"
 	wait_for 30 sh -c "[ \"\$(xenstore-read $fe/state 2>/dev/null)\" = 3 ]" ||
