@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	struct ioctl_gntdev_unmap_grant_ref unmap = { .count = 1 };
 	struct ioctl_evtchn_bind_interdomain bind;
 	volatile struct cons_ring *r;
-	char seen[64] = "", line[256];
+	char seen[64], line[256];
 	const char *send;
 	size_t sent = 0, len;
 	int gfd, evil, ready = 0;
@@ -84,6 +84,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: console-back DOMID RING_REF PORT SEND|--evil TIMEOUT_S\n");
 		return 2;
 	}
+	/* The last bytes seen, as a string: spaces, not NULs, before them. */
+	memset(seen, ' ', sizeof(seen) - 1);
+	seen[sizeof(seen) - 1] = 0;
 	send = argv[4];
 	evil = !strcmp(send, "--evil");
 	snprintf(line, sizeof(line), "%s\n", send);
@@ -132,8 +135,10 @@ int main(int argc, char **argv)
 			putchar(c);
 			memmove(seen, seen + 1, sizeof(seen) - 2);
 			seen[sizeof(seen) - 2] = c;
-			if (strstr(seen, "@@READY"))
-				ready = 1, seen[0] = 0, memset(seen, ' ', sizeof(seen) - 1);
+			if (strstr(seen, "@@READY")) {
+				ready = 1;
+				memset(seen, ' ', sizeof(seen) - 1);
+			}
 			if (strstr(seen, "@@END")) {
 				barrier();
 				r->out_cons = cons + 1;
