@@ -21,7 +21,8 @@ build_xenpv_modules() {
 		say "building xenpv modules for the custom domU kernel $DOMU_KVER"
 		fbdir=$RESULTS/build-domu
 		dkver=$DOMU_KVER
-		xenpv_make "$fbdir" "$DOMU_KDIR" "$RESULTS/modules-build-domu.log"
+		# Frontends only: the custom kernel has no xenbus backend half.
+		xenpv_make "$fbdir" "$DOMU_KDIR" "$RESULTS/modules-build-domu.log" '^(blkback|netback|evtchn)/'
 	fi
 	local ko fe=0 be=0 udir=$MODSTAGE/domu/lib/modules/$dkver/updates/xenpv
 	for ko in $(find "$bdir" -name '*.ko'); do
@@ -90,13 +91,14 @@ build_xenpv_modules() {
 	fi
 }
 
-# xenpv_make <build dir> <KDIR> <log>: our sources, staged and built.
+# xenpv_make <build dir> <KDIR> <log> [<ERE of paths left out>]: our
+# sources, staged and built.
 xenpv_make() {
-	local bdir=$1 kdir=$2 log=$3
+	local bdir=$1 kdir=$2 log=$3 skip=${4:-^tests/ktest/}
 	rm -rf "$bdir"
 	mkdir -p "$bdir"
 	(cd "$TOP_DIR" && git ls-files -co --exclude-standard | grep -v '^tests/ktest/' |
-		cpio -pdm --quiet "$bdir") || die "cannot stage the sources"
+		grep -Ev "$skip" | cpio -pdm --quiet "$bdir") || die "cannot stage the sources"
 	make -C "$bdir" modules KDIR="$kdir" ARCH="$KARCH" CROSS_COMPILE="$CROSS" >"$log" 2>&1 ||
 		{ tail -20 "$log" >&2; die "module build failed (log: $log)"; }
 }
