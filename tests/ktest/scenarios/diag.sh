@@ -22,7 +22,8 @@ kernel = "/boot/vmlinuz-$KVER"
 ramdisk = "/var/lib/xenpv/domu-initrd.gz"
 extra = "console=hvc0 loglevel=4 rdinit=/init"
 memory = 128
-disk = [ "format=raw, vdev=xvda, access=rw, target=$DISK_IMG, script=$script" ]
+# target= must come last: xl takes the rest of the spec as the path.
+disk = [ "format=raw, vdev=xvda, access=rw, script=$script, target=$DISK_IMG" ]
 CFG
 xl create /run/diag.cfg || fail "xl create of the broken domU failed"
 # Let both drivers settle where they get stuck.
