@@ -140,6 +140,8 @@ struct blkback_req {
  * @free: unused requests (worker only).
  * @inflight: requests taken off the ring and not answered (worker only).
  * @broken: the frontend broke the ring protocol; nothing more is read.
+ * @stalled: the last pass stopped at a request that found no pages to
+ *	map its grants at; it is retried when the worker runs again.
  * @reqs: the request pool.
  * @segs: ring_size * BLKBACK_MAX_SEGS segment slots for @reqs.
  * @map_ops: scratch for one batch of grant map operations.
@@ -171,6 +173,7 @@ struct blkback_queue {
 	struct list_head free;
 	unsigned int inflight;
 	bool broken;
+	bool stalled;
 	struct blkback_req *reqs;
 	struct blkback_seg *segs;
 	struct gnttab_map_grant_ref *map_ops;
@@ -188,7 +191,8 @@ struct blkback_queue {
 
 /**
  * struct blkback_stats - the counters shown in sysfs statistics/.
- * @oo_req: requests that had to wait for a free request slot.
+ * @oo_req: times a request had to wait, left on the ring, because there
+ *	were no pages to map its grants at (Linux: no free request).
  * @rd_req: reads.
  * @wr_req: writes.
  * @f_req: flushes and barriers.

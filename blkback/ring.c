@@ -328,8 +328,11 @@ static void blkback_unmap(struct blkback_queue *q, struct blkback_seg *segs,
  * Map the frontend pages of @segs (their @gref set) with one batched
  * gnttab_map_refs().  @readonly: we only read them (a write request).
  * @persistent: look up and keep persistent grants.  On failure every
- * page that did get mapped is unmapped again and -errno returned; a
- * failed map (XSA-362/365) is never fatal for us.
+ * page that did get mapped is unmapped again and -errno returned: -EAGAIN
+ * when there was no page to map a grant at (the page pool is empty and
+ * no ballooned page could be had; the caller retries the request later),
+ * else the failed map's error.  A failed map (XSA-362/365) is never
+ * fatal for us.
  */
 static int blkback_map(struct blkback_queue *q, struct blkback_seg *segs,
 		       unsigned int nseg, bool readonly, bool persistent)
@@ -356,7 +359,7 @@ static int blkback_map(struct blkback_queue *q, struct blkback_seg *segs,
 		}
 		if (gnttab_page_cache_get(&q->pages, &seg->page)) {
 			seg->page = NULL;
-			err = -ENOMEM;
+			err = -EAGAIN;
 			break;
 		}
 		gnttab_set_map_op(&q->map_ops[n], blkback_vaddr(seg->page),
@@ -386,8 +389,9 @@ static int blkback_map(struct blkback_queue *q, struct blkback_seg *segs,
 		if (!err)
 			err = -EFAULT;
 	}
+	/* -EAGAIN means "no page" to our callers; a hypercall's is -EIO. */
 	if (ret && !err)
-		err = ret;
+		err = ret == -EAGAIN ? -EIO : ret;
 	if (err) {
 		blkback_unmap(q, segs, nseg);
 		return err;
@@ -402,7 +406,8 @@ static int blkback_map(struct blkback_queue *q, struct blkback_seg *segs,
 /*
  * Copy the segment descriptors of an indirect request out of its
  * indirect pages into q->indirect.  The pages are mapped read-only and
- * unmapped again before anything is checked.
+ * unmapped again before anything is checked.  Return: 0, or -errno as
+ * for blkback_map().
  */
 static int blkback_read_indirect(struct blkback_queue *q,
 				 const struct blkif_request *req,
@@ -545,11 +550,14 @@ static void blkback_bad_request(struct blkback_queue *q,
 }
 
 /*
- * Act on one copied request.  Every path ends in exactly one response:
- * now (refused, discard, mapping failed) or when its bios complete.
+ * Act on one copied request.  Return: -EAGAIN when there were no pages
+ * to map its grants at; then nothing was answered, counted or left
+ * mapped, and the caller puts the request back on the ring to retry it.
+ * Otherwise 0, and the request ends in exactly one response: now
+ * (refused, discard, mapping failed) or when its bios complete.
  */
-static void blkback_dispatch(struct blkback_queue *q, struct blkback_req *req,
-			     const struct blkif_request *r)
+static int blkback_dispatch(struct blkback_queue *q, struct blkback_req *req,
+			    const struct blkif_request *r)
 {
 	struct blkback_dev *be = q->be;
 	struct xenpv_blk_limits lim = be->lim;
@@ -582,6 +590,8 @@ static void blkback_dispatch(struct blkback_queue *q, struct blkback_req *req,
 		req->sector = r->u.indirect.sector_number;
 		nseg = r->u.indirect.nr_segments;
 		err = blkback_read_indirect(q, r, nseg);
+		if (err == -EAGAIN)
+			return err;
 		if (err)
 			goto out_respond;
 		src = q->indirect;
@@ -607,7 +617,6 @@ static void blkback_dispatch(struct blkback_queue *q, struct blkback_req *req,
 		req->segs[i].last_sect = src[i].last_sect;
 	}
 	req->nr_sects = n;
-	blkback_count(be, req->data_op, n);
 
 	if (req->data_op == BLKIF_OP_WRITE_BARRIER)
 		blkback_drain(q);
@@ -616,22 +625,49 @@ static void blkback_dispatch(struct blkback_queue *q, struct blkback_req *req,
 		err = blkback_map(q, req->segs, nseg,
 				  req->data_op != BLKIF_OP_READ,
 				  be->persistent);
-		if (err)
-			goto out_respond;
-		req->nr_segs = nseg;
+		if (err == -EAGAIN)
+			return err;
 	}
+	blkback_count(be, req->data_op, n);
+	if (err)
+		goto out_respond;
+	req->nr_segs = nseg;
 	err = blkback_submit(req);
 	if (!err)
-		return;
+		return 0;
 	blkback_unmap(q, req->segs, req->nr_segs);
 
 out_respond:
 	blkback_finish(q, req, blkback_errno_to_status(err));
+	return 0;
+}
+
+/*
+ * A request found no pages to map its grants at: it goes back to the
+ * ring and the queue stops taking requests until the worker runs again
+ * (a completion gives pages back; at the latest after BLKBACK_TICK).
+ * This is the wait that Linux's blkback counts as oo_req when it has no
+ * free request; our request pool is as deep as the ring, so running out
+ * of pages is the one thing a request here can wait for.  Unused
+ * persistent grants give their pages back first.
+ */
+static void blkback_stall(struct blkback_queue *q, struct blkback_req *req)
+{
+	list_add(&req->node, &q->free);
+	q->inflight--;
+	q->back.req_cons--;
+	q->stalled = true;
+	atomic64_inc(&q->be->stats.oo_req);
+	dev_warn_ratelimited(&q->be->xd.xbdev->dev,
+			     "queue %u: no pages to map grants at; waiting\n",
+			     q->idx);
+	blkback_pg_purge(q, false, BLKBACK_MAX_SEGS);
 }
 
 /*
  * Take the new requests off the ring.  Return: the number taken, or
- * -errno when the frontend broke the ring.
+ * -errno when the frontend broke the ring.  A request that has to wait
+ * for pages (blkback_stall()) ends the pass with q->stalled set.
  */
 static int blkback_consume(struct blkback_queue *q)
 {
@@ -641,6 +677,7 @@ static int blkback_consume(struct blkback_queue *q)
 	RING_IDX prod;
 	int n, taken = 0, more;
 
+	q->stalled = false;
 	do {
 		prod = READ_ONCE(br->sring->req_prod);
 		virt_rmb();	/* read the requests only after the producer */
@@ -653,8 +690,10 @@ static int blkback_consume(struct blkback_queue *q)
 		}
 		while (br->req_cons != prod) {
 			if (unlikely(list_empty(&q->free))) {
-				/* Cannot happen: the check bounds in-flight. */
-				atomic64_inc(&q->be->stats.oo_req);
+				/*
+				 * Cannot happen: the pool is as deep as the
+				 * ring and the check bounds in-flight.
+				 */
 				blkback_mark_broken(q, "no free request",
 						    prod, br->req_cons);
 				return -EOVERFLOW;
@@ -665,7 +704,10 @@ static int blkback_consume(struct blkback_queue *q)
 			q->inflight++;
 			blkback_copy_request(q, br->req_cons, &copy);
 			br->req_cons++;
-			blkback_dispatch(q, req, &copy);
+			if (blkback_dispatch(q, req, &copy) == -EAGAIN) {
+				blkback_stall(q, req);
+				return taken;
+			}
 			taken++;
 		}
 		RING_FINAL_CHECK_FOR_REQUESTS(br, more);
@@ -733,9 +775,11 @@ static int blkback_worker(void *arg)
 		if (!q->broken && !kthread_should_stop())
 			work = blkback_consume(q);
 		blkback_push(q);
+		/* A stalled queue saw a request: not spurious. */
 		if (eoi)
 			xenpv_evtchn_eoi(&q->evtchn,
-					 work > 0 ? 0 : XEN_EOI_FLAG_SPURIOUS);
+					 work > 0 || q->stalled ?
+					 0 : XEN_EOI_FLAG_SPURIOUS);
 		blkback_housekeeping(q);
 	}
 	return 0;
@@ -919,11 +963,11 @@ void blkback_show(struct xenpv_dev *xd, struct seq_file *m)
 		q = &be->queues[i];
 		if (!q->ring.va)
 			continue;
-		seq_printf(m, "q%u: req_prod %u req_cons %u rsp_prod_pvt %u size %u inflight %u broken %d pgrants %u\n",
+		seq_printf(m, "q%u: req_prod %u req_cons %u rsp_prod_pvt %u size %u inflight %u broken %d stalled %d pgrants %u\n",
 			   i, READ_ONCE(q->back.sring->req_prod),
 			   q->back.req_cons, q->back.rsp_prod_pvt,
 			   q->ring_size, READ_ONCE(q->inflight), q->broken,
-			   READ_ONCE(q->nr_pgrants));
+			   READ_ONCE(q->stalled), READ_ONCE(q->nr_pgrants));
 	}
 	mutex_unlock(&be->mutex);
 }
