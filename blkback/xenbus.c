@@ -218,7 +218,12 @@ static int blkback_read_protocol(struct blkback_dev *be)
 	return err;
 }
 
-static int blkback_publish_connect(struct blkback_dev *be)
+/*
+ * @offer_persistent: feature_persistent as read once for this connect,
+ * the same copy that decided be->persistent.
+ */
+static int blkback_publish_connect(struct blkback_dev *be,
+				   bool offer_persistent)
 {
 	struct block_device *bdev = be->bdev;
 	struct xenpv_kv kv[12];
@@ -241,8 +246,7 @@ static int blkback_publish_connect(struct blkback_dev *be)
 		xenpv_kv_set(&kv[n++], "discard-secure", "%d",
 			     be->discard_secure);
 	}
-	xenpv_kv_set(&kv[n++], "feature-persistent", "%d",
-		     READ_ONCE(blkback_param_persistent));
+	xenpv_kv_set(&kv[n++], "feature-persistent", "%d", offer_persistent);
 	xenpv_kv_set(&kv[n++], "sectors", "%llu", be->sectors);
 	xenpv_kv_set(&kv[n++], "info", "%u", info);
 	xenpv_kv_set(&kv[n++], "sector-size", "%u",
@@ -272,6 +276,7 @@ static void blkback_connect(struct blkback_dev *be)
 {
 	struct xenpv_dev *xd = &be->xd;
 	unsigned int i, nr, order;
+	bool offer_persistent;
 	char *dir;
 	int err;
 
@@ -301,7 +306,9 @@ static void blkback_connect(struct blkback_dev *be)
 		return;
 	}
 	be->nr_queues = nr;
-	be->persistent = READ_ONCE(blkback_param_persistent) &&
+	/* Read once: what we publish is what we use (the 0644 may change). */
+	offer_persistent = READ_ONCE(blkback_param_persistent);
+	be->persistent = offer_persistent &&
 			 xenpv_read_bool(xd, NULL, "feature-persistent", false);
 	blkback_read_params();
 	for (i = 0; i < nr; i++) {
@@ -319,7 +326,7 @@ static void blkback_connect(struct blkback_dev *be)
 	}
 
 	WRITE_ONCE(be->sectors, blkback_bdev_sectors(be));
-	err = blkback_publish_connect(be);
+	err = blkback_publish_connect(be, offer_persistent);
 	if (err)
 		goto out_disconnect;
 	for (i = 0; i < nr; i++) {
