@@ -322,11 +322,15 @@ static inline int xenpv_blkif_req_validate(const struct blkif_request *req,
  * @rsp: the response, already copied off the shared ring.
  * @nr_ids: number of request ids the frontend uses (ids are 0..@nr_ids-1).
  * @pending_op: @nr_ids entries: the operation of the request outstanding
- *	under each id, or XENPV_BLKIF_OP_NONE if that id is free.
+ *	under each id, or XENPV_BLKIF_OP_NONE if that id is free.  For an
+ *	indirect request record its indirect_op, not BLKIF_OP_INDIRECT.
  *
- * The id must name an outstanding request, the operation must echo that
- * request's (BLKIF_OP_INDIRECT for indirect requests) and the status must
- * be BLKIF_RSP_OKAY, BLKIF_RSP_ERROR or BLKIF_RSP_EOPNOTSUPP.
+ * The id must name an outstanding request, the operation must equal
+ * @pending_op[id] and the status must be BLKIF_RSP_OKAY, BLKIF_RSP_ERROR
+ * or BLKIF_RSP_EOPNOTSUPP.  An indirect request is answered with its
+ * inner operation (BLKIF_OP_READ or BLKIF_OP_WRITE): that is what
+ * Linux's blkback and ours send, and the only value Linux's blkfront
+ * accepts; a response echoing BLKIF_OP_INDIRECT is refused here too.
  *
  * Return: 0 if the response may complete the request; -ERANGE if the id
  * is out of range; -EINVAL otherwise.

@@ -368,7 +368,8 @@ static void check_ops(void)
 
 static void check_rsp(void)
 {
-	u8 pending[4] = { BLKIF_OP_READ, BLKIF_OP_INDIRECT, XENPV_BLKIF_OP_NONE,
+	/* Id 1 is an indirect write: the frontend records the inner op. */
+	u8 pending[4] = { BLKIF_OP_READ, BLKIF_OP_WRITE, XENPV_BLKIF_OP_NONE,
 			  BLKIF_OP_FLUSH_DISKCACHE };
 	struct blkif_response rsp = { .id = 0, .operation = BLKIF_OP_READ };
 
@@ -387,9 +388,16 @@ static void check_rsp(void)
 	/* Operation must echo the request's. */
 	rsp.operation = BLKIF_OP_WRITE;
 	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
+	/*
+	 * An indirect request is answered with its inner op (Linux's
+	 * blkback and ours); echoing BLKIF_OP_INDIRECT is refused, as by
+	 * Linux's blkfront.
+	 */
 	rsp.id = 1;
-	rsp.operation = BLKIF_OP_INDIRECT;
+	rsp.operation = BLKIF_OP_WRITE;
 	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), 0);
+	rsp.operation = BLKIF_OP_INDIRECT;
+	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
 	rsp.operation = BLKIF_OP_READ;
 	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 4, pending), -EINVAL);
 	/* Id not outstanding, even with an operation of 0xff. */
