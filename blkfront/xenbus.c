@@ -25,8 +25,9 @@
 #include <xen/platform_pci.h>
 #include <xen/interface/io/protocols.h>
 
-static unsigned int blkfront_max_ring_order;
-module_param_named(max_ring_page_order, blkfront_max_ring_order, uint, 0444);
+/* int as in-tree (modinfo shows the type); bounded to 0..4 at load. */
+static int blkfront_max_ring_order;
+module_param_named(max_ring_page_order, blkfront_max_ring_order, int, 0444);
 MODULE_PARM_DESC(max_ring_page_order,
 		 "Maximum order of pages to be used for the shared ring. Default: 0");
 
@@ -172,7 +173,7 @@ static void blkfront_talk(struct blkfront_info *info)
 
 	xenpv_read_u32(xd, NULL, "max-ring-page-order", 0, 0,
 		       XENPV_RING_MAX_ORDER, &be_order);
-	order = min_t(unsigned int, be_order, blkfront_max_ring_order);
+	order = min_t(unsigned int, be_order, max(blkfront_max_ring_order, 0));
 
 	err = blkfront_ring_setup(info, order);
 	if (err)
@@ -467,8 +468,14 @@ static int __init blkfront_init(void)
 	if (!xen_domain() || !xen_has_pv_disk_devices())
 		return -ENODEV;
 
+	/* 0444: checked once, here. */
+	if (blkfront_max_ring_order < 0) {
+		pr_info("Invalid max_ring_page_order %d, using 0\n",
+			blkfront_max_ring_order);
+		blkfront_max_ring_order = 0;
+	}
 	if (blkfront_max_ring_order > XENPV_RING_MAX_ORDER) {
-		pr_info("Invalid max_ring_page_order %u, using %u\n",
+		pr_info("Invalid max_ring_page_order %d, using %d\n",
 			blkfront_max_ring_order, XENPV_RING_MAX_ORDER);
 		blkfront_max_ring_order = XENPV_RING_MAX_ORDER;
 	}
