@@ -506,4 +506,5 @@ module_exit(blkfront_exit);
 MODULE_DESCRIPTION("Xen PV block frontend (xenpv)");
 MODULE_LICENSE("GPL");
 MODULE_ALIAS("xen:vbd");
+MODULE_ALIAS("xenblk");
 MODULE_ALIAS_BLOCKDEV_MAJOR(XENVBD_MAJOR);
