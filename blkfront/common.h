@@ -28,10 +28,7 @@
 
 #include "../xenbus/xenpv_bus.h"
 
-#define XENVBD_MAJOR		202	/* block major of the xvd disks */
-#define BLKFRONT_PARTS_SHIFT	4	/* xvd scheme: 16 minors a disk */
-#define BLKFRONT_EXT_PARTS_SHIFT 8	/* extended scheme: 256 minors */
-#define BLKFRONT_VDEV_EXT	BIT(28)	/* virtual-device uses extended form */
+#define XENVBD_MAJOR		XENPV_VDEV_XVD_MAJOR	/* the xvd disks */
 #define BLKFRONT_SEGS		BLKIF_MAX_SEGMENTS_PER_REQUEST
 #define BLKFRONT_MAX_SECTORS	(BLKFRONT_SEGS * XENPV_SECTORS_PER_PAGE)
 

@@ -38,38 +38,16 @@ MODULE_PARM_DESC(max_ring_page_order,
 static LIST_HEAD(blkfront_disks);
 static DEFINE_MUTEX(blkfront_disks_lock);
 
-/* "xvd" + bijective base-26 letters: 0 -> xvda, 25 -> xvdz, 26 -> xvdaa. */
-static void blkfront_disk_name(char *buf, size_t len, unsigned int index,
-			       unsigned int part)
-{
-	char letters[8];
-	unsigned int n = 0, i = index + 1;
-	int off;
-
-	while (i && n < sizeof(letters)) {
-		i--;
-		letters[n++] = 'a' + i % 26;
-		i /= 26;
-	}
-	off = snprintf(buf, len, "xvd");
-	while (n && off < len)
-		buf[off++] = letters[--n];
-	if (off >= len)
-		off = len - 1;
-	buf[off] = '\0';
-	if (part)
-		snprintf(buf + off, len - off, "%u", part);
-}
-
 /*
- * Decode virtual-device: (202 << 8) | (index << 4) | partition, or
- * BIT(28) | (index << 8) | partition.  A partition number gives a
- * single-minor disk named after it (xvda1).
+ * Decode virtual-device with xenpv_vdev_translate(): xvd numbers, the
+ * extended form, and hd/sd numbers mapped onto xvd disks as Linux does
+ * (hda -> xvda).  A partition number gives a single-minor disk named
+ * after it (xvda1).
  */
 static int blkfront_parse_vdevice(struct blkfront_info *info)
 {
 	struct xenpv_dev *xd = &info->xd;
-	unsigned int index, part, minor;
+	struct xenpv_vdev v;
 	u32 vdev;
 	int err;
 
@@ -85,35 +63,41 @@ static int blkfront_parse_vdevice(struct blkfront_info *info)
 		return err ? err : -ENOENT;
 	}
 
-	if (vdev & BLKFRONT_VDEV_EXT) {
-		minor = vdev & (BLKFRONT_VDEV_EXT - 1);
-		index = minor >> BLKFRONT_EXT_PARTS_SHIFT;
-		part = minor & (BIT(BLKFRONT_EXT_PARTS_SHIFT) - 1);
-		info->nr_minors = BIT(BLKFRONT_EXT_PARTS_SHIFT);
-	} else if ((vdev >> 8) == XENVBD_MAJOR) {
-		minor = vdev & 0xff;
-		index = minor >> BLKFRONT_PARTS_SHIFT;
-		part = minor & (BIT(BLKFRONT_PARTS_SHIFT) - 1);
-		info->nr_minors = BIT(BLKFRONT_PARTS_SHIFT);
-	} else {
-		xenpv_dev_fatal(xd, -ENODEV,
-				"virtual-device %#x: only xvd (major %u) supported",
-				vdev, XENVBD_MAJOR);
+	err = xenpv_vdev_translate(vdev, &v);
+	if (err == -ENODEV) {
+		xenpv_dev_fatal(xd, err,
+				"virtual-device %#x: not an xvd, hd or sd number",
+				vdev);
+		return err;
+	}
+	if (err) {
+		xenpv_dev_fatal(xd, err, "virtual-device %#x out of range",
+				vdev);
+		return err;
+	}
+	/*
+	 * An HVM guest whose emulated disks were not unplugged sees hd/sd
+	 * numbers as QEMU's disks too: leave those to the emulated driver
+	 * (as Linux does), or one disk would be written through two paths.
+	 */
+	if (v.emulated && xen_hvm_domain() &&
+	    xen_has_pv_and_legacy_disk_devices()) {
+		dev_info(&xd->xbdev->dev,
+			 "virtual-device %#x is an emulated disk here; not taken\n",
+			 vdev);
 		return -ENODEV;
 	}
-	if (minor >= MINORMASK) {
-		xenpv_dev_fatal(xd, -ERANGE, "virtual-device %#x too large",
-				vdev);
-		return -ERANGE;
-	}
-	if (part) {
-		info->first_minor = minor;
-		info->nr_minors = 1;
-	} else {
-		info->first_minor = minor;
+	err = xenpv_vdev_name(&v, info->name, sizeof(info->name));
+	if (err < 0) {
+		xenpv_dev_fatal(xd, err, "virtual-device %#x: name", vdev);
+		return err;
 	}
 	info->vdevice = vdev;
-	blkfront_disk_name(info->name, sizeof(info->name), index, part);
+	info->first_minor = v.first_minor;
+	info->nr_minors = v.nr_minors;
+	if (v.emulated)
+		dev_info(&xd->xbdev->dev, "virtual-device %#x is %s\n", vdev,
+			 info->name);
 	return 0;
 }
 

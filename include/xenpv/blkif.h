@@ -355,4 +355,152 @@ static inline int xenpv_blkif_rsp_validate(const struct blkif_response *rsp,
 	}
 }
 
+/*
+ * virtual-device numbers (xenstore "virtual-device", Xen's
+ * docs/misc/vbd-interface):
+ *
+ *	BIT(28) | disk << 8 | part	xvd, extended: any disk, parts 0..255
+ *	202 << 8 | disk << 4 | part	xvd, disks and parts 0..15
+ *	8 << 8 | disk << 4 | part	sd, disks and parts 0..15
+ *	3 << 8 | disk << 6 | part	hd, disks 0..1, parts 0..63
+ *	22 << 8 | (disk - 2) << 6 | part	hd, disks 2..3, parts 0..63
+ *	2 << 28 onwards			reserved
+ *
+ * A Linux frontend gives every one of them an xvd disk under major 202,
+ * and so does ours, with the mapping of Linux's xen-blkfront: hd and sd
+ * numbers become the xvd disk of the same number (hda -> xvda, hdc ->
+ * xvdc, sdb -> xvdb); it also takes Linux's other SCSI majors, 65..71 and
+ * 128..135, as sd disks 16..255.  An IDE number's partition is dropped
+ * (hda1 gives the whole disk xvda, as in Linux: hd has up to 63
+ * partitions, the xvd scheme 15).
+ */
+#define XENPV_VDEV_EXT			BIT(28)
+#define XENPV_VDEV_XVD_MAJOR		202
+#define XENPV_VDEV_IDE0_MAJOR		3	/* hda, hdb */
+#define XENPV_VDEV_IDE1_MAJOR		22	/* hdc, hdd */
+#define XENPV_VDEV_SD0_MAJOR		8	/* sda..sdp */
+#define XENPV_VDEV_SD1_MAJOR		65	/* ..71: sdq..sddx */
+#define XENPV_VDEV_SD8_MAJOR		128	/* ..135: sddy..sdiv */
+#define XENPV_VDEV_PARTS_SHIFT		4	/* 16 minors a disk */
+#define XENPV_VDEV_EXT_PARTS_SHIFT	8	/* extended: 256 */
+#define XENPV_VDEV_MINORBITS		20	/* the kernel's MINORBITS */
+
+/**
+ * struct xenpv_vdev - where a virtual-device number goes under major 202.
+ * @disk: disk index: 0 is xvda, 25 xvdz, 26 xvdaa.
+ * @part: partition number, 0 for a whole disk.
+ * @first_minor: first minor of the disk (or of the partition).
+ * @nr_minors: minors it spans: 16, or 256 in the extended scheme, for a
+ *	whole disk; 1 for a partition (a disk without partitions).
+ * @emulated: the number names an hd or sd device, not an xvd one.
+ */
+struct xenpv_vdev {
+	unsigned int disk;
+	unsigned int part;
+	unsigned int first_minor;
+	unsigned int nr_minors;
+	bool emulated;
+};
+
+/**
+ * xenpv_vdev_translate() - map a virtual-device number onto an xvd disk.
+ * @vdev: the number from xenstore.
+ * @out: the result, set only on success.
+ *
+ * Pure.  The mapping of Linux's xen-blkfront (see above).
+ *
+ * Return: 0; -ENODEV for a major that is not xvd, hd or sd; -ERANGE for
+ * a number at or above 2 << 28 (reserved) or a minor past 20 bits.
+ */
+static inline int xenpv_vdev_translate(u32 vdev, struct xenpv_vdev *out)
+{
+	unsigned int major, minor, disk, shift = XENPV_VDEV_PARTS_SHIFT;
+	bool emulated = true;
+
+	if (vdev >> 28 > 1)
+		return -ERANGE;
+	if (vdev & XENPV_VDEV_EXT) {
+		shift = XENPV_VDEV_EXT_PARTS_SHIFT;
+		minor = vdev & (XENPV_VDEV_EXT - 1);
+		disk = minor >> shift;
+		emulated = false;
+	} else {
+		major = vdev >> 8;
+		minor = vdev & 0xff;
+		if (major == XENPV_VDEV_XVD_MAJOR) {
+			disk = minor >> shift;
+			emulated = false;
+		} else if (major == XENPV_VDEV_IDE0_MAJOR ||
+			   major == XENPV_VDEV_IDE1_MAJOR) {
+			disk = minor / 64 +
+			       (major == XENPV_VDEV_IDE1_MAJOR ? 2 : 0);
+			minor = disk << shift;
+		} else if (major == XENPV_VDEV_SD0_MAJOR ||
+			   (major >= XENPV_VDEV_SD1_MAJOR &&
+			    major < XENPV_VDEV_SD1_MAJOR + 7) ||
+			   (major >= XENPV_VDEV_SD8_MAJOR &&
+			    major < XENPV_VDEV_SD8_MAJOR + 8)) {
+			/* 16 sd disks of 16 minors per major. */
+			if (major >= XENPV_VDEV_SD8_MAJOR)
+				minor += (major - XENPV_VDEV_SD8_MAJOR + 8) << 8;
+			else if (major >= XENPV_VDEV_SD1_MAJOR)
+				minor += (major - XENPV_VDEV_SD1_MAJOR + 1) << 8;
+			disk = minor >> shift;
+		} else {
+			return -ENODEV;
+		}
+	}
+	if (minor >> XENPV_VDEV_MINORBITS)
+		return -ERANGE;
+
+	out->disk = disk;
+	out->part = minor & ((1U << shift) - 1);
+	out->first_minor = minor;
+	out->nr_minors = out->part ? 1 : 1U << shift;
+	out->emulated = emulated;
+	return 0;
+}
+
+/**
+ * xenpv_vdev_name() - the disk name of a translated virtual-device.
+ * @v: from xenpv_vdev_translate().
+ * @buf: where the name goes ("xvda", "xvdaa", "xvdb3").
+ * @len: size of @buf.
+ *
+ * The disk index in bijective base 26 (a..z, aa..), then the partition
+ * number if there is one.
+ *
+ * Return: the length of the name, or -ENOSPC if it does not fit in @buf
+ * (@buf is then an empty string if @len is not 0).
+ */
+static inline int xenpv_vdev_name(const struct xenpv_vdev *v, char *buf,
+				  unsigned int len)
+{
+	char tmp[24];
+	unsigned int n = 0, i, d = v->disk + 1, p = v->part;
+
+	/* Built backwards: digits of the partition, letters, "xvd". */
+	while (p) {
+		tmp[n++] = '0' + p % 10;
+		p /= 10;
+	}
+	while (d) {
+		d--;
+		tmp[n++] = 'a' + d % 26;
+		d /= 26;
+	}
+	tmp[n++] = 'd';
+	tmp[n++] = 'v';
+	tmp[n++] = 'x';
+	if (n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
 #endif /* _XENPV_BLKIF_H */

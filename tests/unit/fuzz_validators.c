@@ -370,6 +370,29 @@ static void fuzz_net_rx_slot(struct input *in)
 	}
 }
 
+static void fuzz_vdev(struct input *in)
+{
+	u32 vdev = take32(in);
+	struct xenpv_vdev v;
+	unsigned int shift;
+	char name[32];	/* the kernel's DISK_NAME_LEN */
+	int n;
+
+	if (xenpv_vdev_translate(vdev, &v))
+		return;
+	shift = (vdev & XENPV_VDEV_EXT) ? XENPV_VDEV_EXT_PARTS_SHIFT :
+					  XENPV_VDEV_PARTS_SHIFT;
+	REQUIRE(v.emulated == (!(vdev & XENPV_VDEV_EXT) &&
+			       vdev >> 8 != XENPV_VDEV_XVD_MAJOR));
+	REQUIRE(v.nr_minors == (v.part ? 1U : 1U << shift));
+	REQUIRE(v.part < 1U << shift);
+	REQUIRE(v.disk == v.first_minor >> shift);
+	REQUIRE((v.first_minor & ((1U << shift) - 1)) == v.part);
+	REQUIRE(v.first_minor + v.nr_minors <= 1U << XENPV_VDEV_MINORBITS);
+	n = xenpv_vdev_name(&v, name, sizeof(name));
+	REQUIRE(n > 3 && (size_t)n == strlen(name) && !memcmp(name, "xvd", 3));
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
@@ -377,7 +400,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fuzz_state, fuzz_ring, fuzz_blk_req, fuzz_blk_segs,
 		fuzz_blk_rsp, fuzz_net_tx, fuzz_net_extra, fuzz_net_rx,
 		fuzz_net_tx_rsp, fuzz_net_rx_slot,
-		fuzz_console,
+		fuzz_console, fuzz_vdev,
 	};
 	struct input in = { data, size };
 	u8 which;

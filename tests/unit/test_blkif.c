@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests for include/xenpv/blkif.h. */
+#include <stdio.h>
 #include <string.h>
 #include <xenpv/blkif.h>
 #include "check.h"
@@ -420,6 +421,93 @@ static void check_rsp(void)
 	CHECK_EQ(xenpv_blkif_rsp_validate(&rsp, 0, pending), -ERANGE);
 }
 
+/* Translate @vdev and check where it lands and the name it gets. */
+static void vdev_is(u32 vdev, const char *name, unsigned int first_minor,
+		    unsigned int nr_minors, bool emulated)
+{
+	struct xenpv_vdev v;
+	char buf[32];
+
+	memset(&v, 0xa5, sizeof(v));
+	CHECK_EQ(xenpv_vdev_translate(vdev, &v), 0);
+	CHECK_EQ(v.first_minor, first_minor);
+	CHECK_EQ(v.nr_minors, nr_minors);
+	CHECK_EQ(v.emulated, emulated);
+	CHECK_EQ(xenpv_vdev_name(&v, buf, sizeof(buf)), strlen(name));
+	if (strcmp(buf, name))
+		printf("vdev %#x: got %s, want %s\n", vdev, buf, name);
+	CHECK(!strcmp(buf, name));
+}
+
+static void check_vdev(void)
+{
+	struct xenpv_vdev v = { .disk = 0 };
+	char buf[8];
+
+	/* xvd: 202 << 8 | disk << 4 | part (xl: vdev=xvda is 51712). */
+	vdev_is(51712, "xvda", 0, 16, false);
+	vdev_is(202 << 8 | 1 << 4, "xvdb", 16, 16, false);
+	vdev_is(202 << 8 | 3, "xvda3", 3, 1, false);
+	vdev_is(202 << 8 | 15 << 4 | 15, "xvdp15", 255, 1, false);
+	/* Extended: xl writes disks from xvdq (16) on in this form. */
+	vdev_is(XENPV_VDEV_EXT | 16 << 8, "xvdq", 16 << 8, 256, false);
+	vdev_is(XENPV_VDEV_EXT | 26 << 8, "xvdaa", 26 << 8, 256, false);
+	vdev_is(XENPV_VDEV_EXT | 26 << 8 | 17, "xvdaa17", (26 << 8) + 17, 1,
+		false);
+	vdev_is(XENPV_VDEV_EXT | 701 << 8, "xvdzz", 701 << 8, 256, false);
+	vdev_is(XENPV_VDEV_EXT | 702 << 8, "xvdaaa", 702 << 8, 256, false);
+	vdev_is(XENPV_VDEV_EXT | 0, "xvda", 0, 256, false);
+	vdev_is(XENPV_VDEV_EXT | 4095 << 8 | 255, "xvdfan255", 0xfffff, 1,
+		false);
+	/* hd: 3 << 8 | disk << 6 | part, 22 << 8 for hdc/hdd. */
+	vdev_is(3 << 8, "xvda", 0, 16, true);			/* hda */
+	vdev_is(3 << 8 | 64, "xvdb", 16, 16, true);		/* hdb */
+	vdev_is(22 << 8, "xvdc", 32, 16, true);			/* hdc */
+	vdev_is(22 << 8 | 64, "xvdd", 48, 16, true);		/* hdd */
+	/* Linux drops an IDE partition: hda1 and hdc5 are whole disks. */
+	vdev_is(3 << 8 | 1, "xvda", 0, 16, true);
+	vdev_is(22 << 8 | 5, "xvdc", 32, 16, true);
+	/* sd: 8 << 8 | disk << 4 | part, partitions kept. */
+	vdev_is(8 << 8, "xvda", 0, 16, true);			/* sda */
+	vdev_is(8 << 8 | 16, "xvdb", 16, 16, true);		/* sdb */
+	vdev_is(8 << 8 | 17, "xvdb1", 17, 1, true);		/* sdb1 */
+	vdev_is(8 << 8 | 15 << 4, "xvdp", 240, 16, true);	/* sdp */
+	/* Linux's further SCSI majors: 65 is sdq.., 128 is sddy... */
+	vdev_is(65 << 8, "xvdq", 256, 16, true);
+	vdev_is(71 << 8 | 15 << 4, "xvddx", (7 << 8) + 240, 16, true);
+	vdev_is(128 << 8, "xvddy", 8 << 8, 16, true);
+	vdev_is(135 << 8 | 15 << 4 | 2, "xvdiv2", (15 << 8) + 242, 1, true);
+
+	/* Not xvd, hd or sd: other majors, and majors past 8 bits. */
+	memset(&v, 0, sizeof(v));
+	CHECK_EQ(xenpv_vdev_translate(4 << 8, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(64 << 8, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(72 << 8, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(127 << 8, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(136 << 8, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(203 << 8, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(0, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate(3, &v), -ENODEV);
+	CHECK_EQ(xenpv_vdev_translate((202 << 8) + (1 << 16), &v), -ENODEV);
+	/* Out of range: reserved (2 << 28 on), minor past 20 bits. */
+	CHECK_EQ(xenpv_vdev_translate(2U << 28, &v), -ERANGE);
+	CHECK_EQ(xenpv_vdev_translate(~0U, &v), -ERANGE);
+	CHECK_EQ(xenpv_vdev_translate(XENPV_VDEV_EXT | 1 << 20, &v), -ERANGE);
+	CHECK_EQ(xenpv_vdev_translate(XENPV_VDEV_EXT | 4096 << 8, &v),
+		 -ERANGE);
+	/* A refused number leaves the result alone. */
+	CHECK_EQ(v.nr_minors, 0);
+
+	/* The name must fit, with its NUL. */
+	v.disk = 26;
+	v.part = 0;
+	CHECK_EQ(xenpv_vdev_name(&v, buf, 6), 5);
+	CHECK(!strcmp(buf, "xvdaa"));
+	CHECK_EQ(xenpv_vdev_name(&v, buf, 5), -ENOSPC);
+	CHECK_EQ(buf[0], '\0');
+	CHECK_EQ(xenpv_vdev_name(&v, buf, 0), -ENOSPC);
+}
+
 int main(void)
 {
 	check_layout();
@@ -432,5 +520,6 @@ int main(void)
 	check_seg_list();
 	check_ops();
 	check_rsp();
+	check_vdev();
 	return check_done();
 }

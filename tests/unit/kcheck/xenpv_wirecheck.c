@@ -5,7 +5,10 @@
  * Built by "make -C tests/unit kcheck", never installed or loaded.
  */
 #include <linux/module.h>
+#include <linux/blkdev.h>
 #include <linux/build_bug.h>
+#include <linux/kdev_t.h>
+#include <linux/major.h>
 #include <xenpv/state.h>
 #include <xenpv/ring.h>
 #include <xenpv/blkif.h>
@@ -28,6 +31,8 @@ int xenpv_wirecheck(const struct blkif_request *req,
 	static const u8 pending[1] = { BLKIF_OP_READ };
 	static const struct xen_netif_tx_response txrsp;
 	struct xenpv_netif_tx_pkt pkt;
+	struct xenpv_vdev vdev = {};
+	char name[DISK_NAME_LEN];
 	u32 seen = 0;
 
 	BUILD_BUG_ON(offsetof(struct blkif_sring, ring) != XENPV_RING_HDR_SIZE);
@@ -55,6 +60,14 @@ int xenpv_wirecheck(const struct blkif_request *req,
 	BUILD_BUG_ON(offsetof(struct xencons_interface, out_prod) != 3084);
 	BUILD_BUG_ON(XENPV_BLK_MAX_INDIRECT_SEGMENTS >
 		     XENPV_BLK_INDIRECT_SEGS_LIMIT);
+	BUILD_BUG_ON(XENPV_VDEV_MINORBITS != MINORBITS);
+	BUILD_BUG_ON(XENPV_VDEV_IDE0_MAJOR != IDE0_MAJOR ||
+		     XENPV_VDEV_IDE1_MAJOR != IDE1_MAJOR ||
+		     XENPV_VDEV_SD0_MAJOR != SCSI_DISK0_MAJOR ||
+		     XENPV_VDEV_SD1_MAJOR != SCSI_DISK1_MAJOR ||
+		     XENPV_VDEV_SD1_MAJOR + 6 != SCSI_DISK7_MAJOR ||
+		     XENPV_VDEV_SD8_MAJOR != SCSI_DISK8_MAJOR ||
+		     XENPV_VDEV_SD8_MAJOR + 7 != SCSI_DISK15_MAJOR);
 
 	return xenpv_state_transition_ok(XENPV_BACKEND, XenbusStateInitWait,
 					 XenbusStateConnected) +
@@ -70,7 +83,9 @@ int xenpv_wirecheck(const struct blkif_request *req,
 	       xenpv_netif_tx_rsp_validate(&txrsp, 1, pending) +
 	       xenpv_netif_rx_slot_validate(rx, 0, 1, pending) +
 	       xenpv_cons_readable(1, 0, XENPV_CONS_IN_SIZE) +
-	       xenpv_cons_writable(1, 0, XENPV_CONS_OUT_SIZE);
+	       xenpv_cons_writable(1, 0, XENPV_CONS_OUT_SIZE) +
+	       xenpv_vdev_translate(req->operation, &vdev) +
+	       xenpv_vdev_name(&vdev, name, sizeof(name));
 }
 EXPORT_SYMBOL_GPL(xenpv_wirecheck);
 
