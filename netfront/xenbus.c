@@ -32,6 +32,17 @@ unsigned int netfront_max_queues;
 module_param_named(max_queues, netfront_max_queues, uint, 0644);
 MODULE_PARM_DESC(max_queues, "Maximum number of queues per virtual interface");
 
+/*
+ * max_queues as a probe uses it.  The 0644 can be rewritten after load
+ * (to 0, say): bounded to 1..online CPUs here, at each use (online CPUs
+ * are within the possible ones, the bound at load).
+ */
+static unsigned int netfront_queues_param(void)
+{
+	return clamp_t(unsigned int, READ_ONCE(netfront_max_queues), 1,
+		       num_online_cpus());
+}
+
 bool netfront_trusted = true;
 module_param_named(trusted, netfront_trusted, bool, 0644);
 MODULE_PARM_DESC(trusted, "Is the backend trusted");
@@ -255,7 +266,7 @@ static int netfront_probe(struct xenbus_device *xbdev,
 	struct net_device *dev;
 	int err;
 
-	dev = netfront_netdev_alloc(xbdev, netfront_max_queues);
+	dev = netfront_netdev_alloc(xbdev, netfront_queues_param());
 	if (!dev)
 		return -ENOMEM;
 	info = netdev_priv(dev);
