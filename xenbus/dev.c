@@ -240,9 +240,12 @@ EXPORT_SYMBOL_GPL(xenpv_set_state);
  * Like xenpv_set_state(@xd, XenbusStateClosed, @cause) but through
  * xenbus_frontend_closed(), which also completes the device's "down"
  * completion that the xenbus core waits on when it removes a frontend.
+ * A refused step or a failed write is logged, recorded in the history
+ * and kept as last error, as there.
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL if not a frontend or Closed is not allowed now.
+ * Return: 0, -EINVAL if not a frontend or Closed is not allowed now,
+ * -EIO if xenstore could not be written.
  */
 int xenpv_frontend_closed(struct xenpv_dev *xd, const char *cause)
 {
@@ -261,13 +264,20 @@ int xenpv_frontend_closed(struct xenpv_dev *xd, const char *cause)
 				     xenpv_state_name(from), cause);
 		xenpv_record(xd, from, XenbusStateClosed, XENPV_SIDE_OURS,
 			     true, cause);
+		xenpv_note_error(xd, -EINVAL, "refused own state change");
 		err = -EINVAL;
 		goto out_unlock;
 	}
 	xenbus_frontend_closed(xbdev);
-	if (from != XenbusStateClosed)
-		xenpv_record(xd, from, xbdev->state, XENPV_SIDE_OURS, false,
-			     cause);
+	if (xbdev->state != XenbusStateClosed) {
+		xenpv_record(xd, from, XenbusStateClosed, XENPV_SIDE_OURS, true,
+			     "state write failed");
+		xenpv_note_error(xd, -EIO, "writing own state failed");
+		err = -EIO;
+	} else if (from != XenbusStateClosed) {
+		xenpv_record(xd, from, XenbusStateClosed, XENPV_SIDE_OURS,
+			     false, cause);
+	}
 out_unlock:
 	mutex_unlock(&xd->state_lock);
 	return err;
