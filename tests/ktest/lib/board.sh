@@ -91,6 +91,31 @@ build_xenpv_modules() {
 	fi
 }
 
+# The hostile-peer suite's test-only modules (tests/ktest/hostile/), built
+# when a hostile-* scenario runs, for the stock board kernel whatever the
+# driver sets: they go to /hostile/ in the domU's initramfs, out of the
+# module index so nothing autoloads them.
+build_hostile_modules() {
+	local s want=0 bdir=$RESULTS/build-hostile
+	for s in "${SCENARIOS[@]}"; do
+		case "$s" in hostile-*) want=1 ;; esac
+	done
+	[ "$want" = 1 ] || return 0
+	[ "${DOMU_KERNEL_KIND:-stock}" = stock ] || die "the hostile scenarios need the stock domU kernel"
+	say "building the hostile-peer test modules for $KVER ($ARCH)"
+	kbuild_tree
+	rm -rf "$bdir"
+	mkdir -p "$bdir/root/hostile"
+	(cd "$TOP_DIR" && { git ls-files -co --exclude-standard include tests/ktest/hostile; } |
+		cpio -pdm --quiet "$bdir/src") || die "cannot stage the hostile sources"
+	make -C "$(KDIR_BOARD)" M="$bdir/src/tests/ktest/hostile" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		modules >"$RESULTS/hostile-build.log" 2>&1 ||
+		{ tail -20 "$RESULTS/hostile-build.log" >&2; die "hostile module build failed"; }
+	cp "$bdir"/src/tests/ktest/hostile/*.ko "$bdir/root/hostile/"
+	mkdir -p "$MODSTAGE"
+	(cd "$bdir/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/hostile.cpio.gz"
+}
+
 # xenpv_make <build dir> <KDIR> <log> [<ERE of paths left out>]: our
 # sources, staged and built.
 xenpv_make() {
