@@ -502,7 +502,7 @@ static void c_prod_jump(struct hv *hv)
 
 static void c_prod_huge(struct hv *hv)
 {
-	virt_wmb();
+	virt_wmb(); /* the requests before the producer, as the ring macros do */
 	WRITE_ONCE(hv->ring.sring->req_prod, hv->ring.req_prod_pvt + 0x80000000U);
 	notify_remote_via_irq(hv->irq);
 }
@@ -756,7 +756,7 @@ static irqreturn_t hv_interrupt(int irq, void *dev_id)
 	spin_lock_irqsave(&hv->lock, flags);
 	do {
 		prod = READ_ONCE(hv->ring.sring->rsp_prod);
-		virt_rmb();
+		virt_rmb(); /* rsp_prod before the responses it covers */
 		if (prod - hv->ring.rsp_cons > RING_SIZE(&hv->ring)) {
 			hv->nr_bad++;
 			hv->ring.rsp_cons = prod;
@@ -868,11 +868,12 @@ static void hv_work(struct work_struct *work)
 			   READ_ONCE(hv->removing), msecs_to_jiffies(3 * case_ms));
 	p = hv->list;
 	if (hv->hs_case) {
+		const char *got = hv->connected ? "conn" : "noconn";
+		const char *alive = hv->connected ? hv_alive(hv) : "-";
+
 		pr_info("vbd %s case %s expect %s got %s %s %s\n", hv->dev->nodename,
-			hv->hs_case->name, hv->hs_case->expect,
-			hv->connected ? "conn" : "noconn",
-			hv->connected && !hv->gone ? hv_alive(hv) : "-",
-			hv_expects(hv->hs_case, hv->connected ? "conn" : "noconn") ? "PASS" : "FAIL");
+			hv->hs_case->name, hv->hs_case->expect, got, alive,
+			hv_expects(hv->hs_case, got) && strcmp(alive, "dead") ? "PASS" : "FAIL");
 		strsep(&p, ",");
 	} else if (!hv->connected) {
 		pr_info("vbd %s handshake: the backend did not connect\n", hv->dev->nodename);
@@ -1078,6 +1079,7 @@ static void hv_remove(struct xenbus_device *dev)
 	dev_set_drvdata(&dev->dev, NULL);
 	hv_free(hv);
 }
+
 XENPV_DEFINE_REMOVE(hv_remove)
 
 static const struct xenbus_device_id hv_ids[] = {
