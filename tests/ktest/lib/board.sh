@@ -112,7 +112,9 @@ build_hostile_modules() {
 		modules >"$RESULTS/hostile-build.log" 2>&1 ||
 		{ tail -20 "$RESULTS/hostile-build.log" >&2; die "hostile module build failed"; }
 	cp "$bdir"/src/tests/ktest/hostile/*.ko "$bdir/root/hostile/"
-	mkdir -p "$MODSTAGE"
+	# dom0's copy (/job/modules/hostile/) for the hostile backends.
+	mkdir -p "$MODSTAGE/hostile"
+	cp "$bdir"/src/tests/ktest/hostile/*.ko "$MODSTAGE/hostile/"
 	(cd "$bdir/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/hostile.cpio.gz"
 }
 
