@@ -482,7 +482,7 @@ static void c_watch_flood(struct hv *hv)
 {
 	unsigned int i;
 
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < 200; i++) {
 		xenbus_printf(XBT_NIL, hv->dev->nodename, "feature-persistent", "%u", i & 1);
 		xenbus_printf(XBT_NIL, hv->dev->nodename, "ring-ref", "%u",
 			      i & 1 ? HV_BAD_GREF : hv->ring_ref);
