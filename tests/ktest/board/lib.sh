@@ -9,6 +9,14 @@ DOMU=${DOMU:-domu}
 DISK_IMG=/var/lib/xenpv/disk.img
 
 mark() { echo "@@XENPV $*" >/dev/console; }
+
+# A scenario's time limit: its "# timeout: <seconds>" line, else 600 s
+# (the host side, lib/board.sh, reads the same line).
+scenario_timeout() {
+	local t
+	t=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	echo "${t:-${SCEN_TIMEOUT:-600}}"
+}
 log()  { echo "# $*"; }
 
 fail() {

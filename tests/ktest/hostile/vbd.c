@@ -835,18 +835,20 @@ static const char *hv_alive(struct hv *hv)
 	return hv->nr_rsp == 1 && !hv->nr_err && !hv->nr_bad ? "alive" : "dead";
 }
 
-static void hv_report(struct hv *hv, const struct hcase *c, const char *outcome)
+static void hv_report(struct hv *hv, const struct hcase *c, const char *outcome,
+		      unsigned long start)
 {
-	unsigned int bad = hv->nr_bad;
+	unsigned int bad = hv->nr_bad, rsp = hv->nr_rsp, err = hv->nr_err;
+	unsigned int ms = jiffies_to_msecs(jiffies - start);
 	const char *alive = hv_alive(hv);
 	bool pass;
 
 	bad += hv->nr_bad;
 	pass = hv_expects(c, outcome) && !bad &&
 	       (!strcmp(alive, "alive") || !strcmp(alive, "-"));
-	pr_info("vbd %s case %s expect %s got %s %s%s %s\n", hv->dev->nodename,
-		c->name, c->expect, outcome, alive, bad ? " badid" : "",
-		pass ? "PASS" : "FAIL");
+	pr_info("vbd %s case %s expect %s got %s %s%s %s (%u ms, rsp %u err %u)\n",
+		hv->dev->nodename, c->name, c->expect, outcome, alive,
+		bad ? " badid" : "", pass ? "PASS" : "FAIL", ms, rsp, err);
 }
 
 static const char *hv_outcome(struct hv *hv)
@@ -862,6 +864,7 @@ static void hv_work(struct work_struct *work)
 {
 	struct hv *hv = container_of(work, struct hv, work);
 	const struct hcase *c;
+	unsigned long start;
 	char *p, *name;
 
 	wait_event_timeout(hv->wq, READ_ONCE(hv->connected) || READ_ONCE(hv->gone) ||
@@ -893,9 +896,10 @@ static void hv_work(struct work_struct *work)
 			pr_info("vbd %s case %s: the backend has no feature-discard\n",
 				hv->dev->nodename, name);
 		hv_reset(hv);
+		start = jiffies;
 		c->run(hv);
 		hv_wait(hv, c->nr);
-		hv_report(hv, c, hv_outcome(hv));
+		hv_report(hv, c, hv_outcome(hv), start);
 	}
 done:
 	pr_info("vbd %s done\n", hv->dev->nodename);

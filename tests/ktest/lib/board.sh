@@ -239,7 +239,12 @@ board_slot() {
 
 board_boot() {
 	local log=$RESULTS/console.log qpid line s npass=0 nfail=0 nskip=0
-	local limit=$((240 + 420 * ${#SCENARIOS[@]}))
+	local limit=240 s t
+	# Per scenario: its own "# timeout:" line (see board/lib.sh), else 420 s.
+	for s in "${SCENARIOS[@]}"; do
+		t=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$KTEST_DIR/scenarios/$s.sh" | head -n 1)
+		limit=$((limit + ${t:-420}))
+	done
 	board_slot
 	qemu_cmdline
 	printf '%q ' "${QEMU[@]}" >"$RESULTS/qemu.cmdline"

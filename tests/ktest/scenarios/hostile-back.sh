@@ -6,6 +6,7 @@
 # Results per case: $HOSTILE_OUT (also printed) as "case expect got alive verdict".
 #
 # HOSTILE_CASES (environment, optional) limits the run to those cases.
+# timeout: 2400
 domu_up
 id=$(domid_of)
 img=/var/lib/xenpv/hostile.img
@@ -102,7 +103,7 @@ run_queue() {
 			case "$line" in
 			*" skipped"*) next="$next $c" ;;
 			*" expect "*)
-				set -- $(echo "$line" | sed 's/.* case //')
+				set -- $(echo "$line" | sed 's/.* case //; s/ (.*)$//')
 				# name expect E got G alive [badid] VERDICT
 				record "$1" "$3" "$5" "$6" "${!#}"
 				;;
