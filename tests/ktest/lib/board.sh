@@ -168,6 +168,10 @@ SCENARIOS="${SCENARIOS[*]}"
 DOMU_KERNEL_KIND=${DOMU_KERNEL_KIND:-stock}
 DOMU_KVER=${DOMU_KVER:-$KVER}
 CFG
+	local kv
+	for kv in "${SCEN_ENV[@]}"; do
+		printf '%s=%q\n' "${kv%%=*}" "${kv#*=}" >>"$dir/job/config"
+	done
 	DOM0_INITRD=$RESULTS/dom0-initrd.gz
 	cp "$BASE_DOM0_INITRD" "$DOM0_INITRD"
 	(cd "$dir" && find job | cpio -o -H newc --quiet | gzip -1) >>"$DOM0_INITRD"
