@@ -51,6 +51,10 @@ static char *cases = "ok-read";
 module_param(cases, charp, 0644);
 MODULE_PARM_DESC(cases, "Comma-separated cases to run on the next vbd");
 
+static unsigned int connect_ms = 120000;
+module_param(connect_ms, uint, 0644);
+MODULE_PARM_DESC(connect_ms, "How long to wait for the backend to connect (ms)");
+
 static unsigned int case_ms = 4000;
 module_param(case_ms, uint, 0644);
 MODULE_PARM_DESC(case_ms, "How long a case waits for the backend (ms)");
@@ -868,7 +872,7 @@ static void hv_work(struct work_struct *work)
 	char *p, *name;
 
 	wait_event_timeout(hv->wq, READ_ONCE(hv->connected) || READ_ONCE(hv->gone) ||
-			   READ_ONCE(hv->removing), msecs_to_jiffies(3 * case_ms));
+			   READ_ONCE(hv->removing), msecs_to_jiffies(connect_ms));
 	p = hv->list;
 	if (hv->hs_case) {
 		const char *got = hv->connected ? "conn" : "noconn";

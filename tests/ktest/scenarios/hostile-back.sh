@@ -57,13 +57,16 @@ record() { # case expect got alive verdict
 attach_run() {
 	local access=$1 list=$2 n tmo lines
 	n=$(echo "$list" | tr ',' '\n' | wc -l)
-	tmo=$((30 + n * 12))
-	domu_run -t 30 "echo hostile-mark-$total >/dev/kmsg; insmod /hostile/xenpv-hostile-vbd.ko cases=$list" >/dev/null ||
+	tmo=$((60 + n * 30))
+	# A handshake case waits 45 s for a connection that should not come.
+	local cms=120000
+	case "$list" in hs-*) cms=45000 ;; esac
+	tmo=$((tmo + cms / 1000))
+	domu_run -t 30 "echo hostile-mark-$total >/dev/kmsg; insmod /hostile/xenpv-hostile-vbd.ko cases=$list connect_ms=$cms" >/dev/null ||
 		{ echo "insmod failed"; return 1; }
-	if ! xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=$access, target=$img" >/dev/null 2>&1; then
-		echo "block-attach failed"
-		domu_run -t 30 "rmmod xenpv_hostile_vbd" >/dev/null
-		return 1
+	if ! xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=$access, target=$img" >/tmp/attach.err 2>&1; then
+		echo "block-attach failed: $(tail -n 3 /tmp/attach.err | tr '\n' ' ')"
+		tail -n 20 /var/log/xen/xen-hotplug.log 2>/dev/null | sed 's/^/    hotplug: /'
 	fi
 	lines=$(domu_run -t "$tmo" "for i in \$(seq 1 $((tmo - 5))); do
 		dmesg | sed -n '/hostile-mark-$total\$/,\$p' | grep -q 'vbd device/vbd/$vdev done' && break; sleep 1; done
@@ -75,9 +78,12 @@ attach_run() {
 		xenstore-rm "/local/domain/$id/device/vbd/$vdev" 2>/dev/null
 	fi
 	wait_for 30 sh -c "! xenstore-read $be/state >/dev/null 2>&1" || echo "backend-node-left"
-	domu_run -t 30 "rmmod xenpv_hostile_vbd" >/dev/null || echo "rmmod-failed"
+	# The module stays in use while a vbd is bound to it.
+	domu_run -t 60 'for i in $(seq 1 60); do rmmod xenpv_hostile_vbd 2>/dev/null && exit 0; sleep 0.5; done; exit 1' >/dev/null ||
+		hostile_stuck=1
 	return 0
 }
+hostile_stuck=0
 
 # run_queue <access> <cases...>: runs them, re-attaching after a case that
 # disconnected the device until every case has its line.
@@ -86,7 +92,9 @@ run_queue() {
 	shift
 	queue="$*"
 	while [ -n "$queue" ]; do
+		[ "$hostile_stuck" = 0 ] || fail "xenpv-hostile-vbd could not be unloaded from the domU (a vbd still bound to it?): the remaining cases cannot run"
 		res=$(attach_run "$access" "$(echo $queue | tr ' ' ',')")
+		domu_run -t 10 'grep -q "^xenpv_hostile_vbd " /proc/modules' && hostile_stuck=1
 		echo "$res" | grep -v ' case .* skipped' | sed 's/^/  /'
 		bad=$(dom0_bad | wc -l)
 		if [ "$bad" -gt "$dom0_bad_before" ]; then
@@ -94,7 +102,7 @@ run_queue() {
 			dom0_bad_before=$bad
 			record "$(echo $queue | cut -d' ' -f1)" - - - FAIL-dom0-warning
 		fi
-		for w in detach-failed backend-node-left rmmod-failed insmod block-attach; do
+		for w in detach-failed backend-node-left insmod block-attach; do
 			echo "$res" | grep -q "^$w" && record "$(echo $queue | cut -d' ' -f1)" - "$w" - FAIL
 		done
 		local next=""
@@ -129,6 +137,8 @@ log "read-only vbd cases"
 [ -n "$RO_CASES" ] && run_queue ro $RO_CASES
 
 # A well-behaved frontend on the same backend driver afterwards.
+domu_run -t 30 'rmmod xenpv_hostile_vbd 2>/dev/null; ! grep -q "^xenpv_hostile_vbd " /proc/modules' >/dev/null ||
+	fail "xenpv-hostile-vbd is still loaded in the domU: xvda would bind to it"
 domu_run -t 30 'rm -f /etc/modprobe.d/hostile.conf; modprobe xen-blkfront' >/dev/null ||
 	fail "xen-blkfront does not load again in the domU"
 xl block-attach "$DOMU" "format=raw, vdev=xvda, access=rw, target=$DISK_IMG" || fail "xl block-attach xvda failed"
