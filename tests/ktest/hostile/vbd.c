@@ -957,6 +957,7 @@ static int hv_setup(struct hv *hv)
 	err = xenbus_setup_ring(hv->dev, GFP_KERNEL, (void **)&sring, 1, &hv->ring_ref);
 	if (err)
 		return err;
+	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&hv->ring, sring, XEN_PAGE_SIZE);
 	err = xenbus_alloc_evtchn(hv->dev, &hv->port);
 	if (err)
