@@ -25,7 +25,9 @@ HS_CASES="hs-normal hs-bad-ring-ref hs-ring-ref-text hs-order-huge hs-order-miss
 hs-order-dup-ref hs-queues-huge hs-queues-zero hs-queues-flat hs-bad-evtchn hs-no-evtchn
 hs-bad-protocol hs-connected-bare hs-state-flap hs-state-garbage"
 RO_CASES="ro-write"
-if [ -n "${HOSTILE_CASES:-}" ]; then
+HOSTILE_CASES=${HOSTILE_CASES:-}
+HOSTILE_CASES=${HOSTILE_CASES//,/ }
+if [ -n "$HOSTILE_CASES" ]; then
 	pick() { local c; for c in $1; do case " $HOSTILE_CASES " in *" $c "*) echo "$c" ;; esac; done; }
 	RING_CASES=$(pick "$RING_CASES") HS_CASES=$(pick "$HS_CASES") RO_CASES=$(pick "$RO_CASES")
 fi

@@ -52,7 +52,9 @@ info-garbage:ok|closed|nodev|eio
 indirect-huge:ok
 discard-bad:ok
 persistent-flap:ok"
-if [ -n "${HOSTILE_CASES:-}" ]; then
+HOSTILE_CASES=${HOSTILE_CASES:-}
+HOSTILE_CASES=${HOSTILE_CASES//,/ }
+if [ -n "$HOSTILE_CASES" ]; then
 	CASES=$(echo "$CASES" | while IFS=: read -r c e; do
 		case " $HOSTILE_CASES " in *" $c "*) echo "$c:$e" ;; esac
 	done)
