@@ -111,7 +111,7 @@ struct hv {
 	wait_queue_head_t wq;
 
 	struct work_struct work;
-	char list[256];
+	char list[1024];
 	const struct hcase *hs_case;
 };
 
