@@ -319,7 +319,13 @@ static irqreturn_t xencons_interrupt(int irq, void *dev_id)
 		atomic_long_inc(&c->events);
 		if (!work)
 			atomic_long_inc(&c->spurious);
-		xen_irq_lateeoi(c->irq, flags);
+		/*
+		 * @irq, not c->irq: an event already pending when the
+		 * channel is bound (input typed before the module loaded)
+		 * runs this handler inside the bind, before c->irq is set,
+		 * and an EOI to IRQ 0 would leave the channel masked.
+		 */
+		xen_irq_lateeoi(irq, flags);
 	} else {
 		xenpv_evtchn_eoi(&c->ch, flags);
 	}
