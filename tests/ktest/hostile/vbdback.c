@@ -510,7 +510,7 @@ static int hb_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bcases); i++)
-		if (!strcmp(bcases[i].name, mode))
+		if (sysfs_streq(bcases[i].name, mode))	/* "echo" adds a newline */
 			c = &bcases[i];
 	if (!c) {
 		pr_info("vbdback %s: no such mode %s\n", dev->nodename, mode);
