@@ -42,10 +42,6 @@ extern unsigned int nb_fatal_skb_slots;
 #define NB_TX_SLOTS_MAX		64
 /* Extra-info slots per packet: each type at most once. */
 #define NB_TX_EXTRAS_MAX	(XEN_NETIF_EXTRA_TYPE_MAX - 1)
-/* Bytes of a guest packet copied into the skb's linear area. */
-#define NB_TX_HDR_LEN		128
-/* Packets up to this size are copied into the linear area whole. */
-#define NB_TX_LINEAR_MAX	256
 /* Grant-copy operations per TX batch, and packets per batch. */
 #define NB_TX_COPY_OPS		(2 * NB_TX_RING_SIZE)
 #define NB_TX_BATCH		64

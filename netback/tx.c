@@ -5,7 +5,7 @@
  * Every slot is copied off the shared ring (RING_COPY_REQUEST) before it
  * is looked at, and checked by the shared validators of
  * <xenpv/netif.h>.  A packet's data is grant-copied into a fresh skb:
- * the first NB_TX_HDR_LEN bytes of the packet (all of it when small) go
+ * the first XENPV_NETIF_TX_HDR_LEN bytes of the packet (all of it when small) go
  * to the linear area whatever the slot layout, so headers are never
  * split between the linear area and a fragment, and the rest is packed
  * into whole pages, so no fragment is ever empty.  Responses go out
@@ -229,11 +229,15 @@ static int nb_tx_build(struct nb_queue *q, struct nb_tx_pkt *p,
 		       unsigned int nr_data, unsigned int *nops)
 {
 	const struct xen_netif_tx_request *s = q->tx_slots;
-	unsigned int total = s[0].size;
-	unsigned int lin = total <= NB_TX_LINEAR_MAX ? total : NB_TX_HDR_LEN;
-	unsigned int rest = total - lin, i, pos = 0;
+	unsigned int total = s[0].size, nfrags, i, pos = 0;
+	unsigned int lin = xenpv_netif_tx_linear(total, PAGE_SIZE, &nfrags);
+	unsigned int rest = total - lin;
 	struct sk_buff *skb;
 
+	if (unlikely(!lin || nfrags > MAX_SKB_FRAGS)) {
+		q->st.tx_frag_overflow++;
+		return -EMSGSIZE;
+	}
 	skb = napi_alloc_skb(&q->napi, lin);
 	if (!skb)
 		return -ENOMEM;

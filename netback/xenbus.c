@@ -173,6 +173,15 @@ static void nb_fatal_work(struct work_struct *work)
 	mutex_unlock(&vif->lock);
 }
 
+/* Closing then Closed, unless Closed already. */
+static void nb_close(struct xenpv_dev *xd, const char *cause)
+{
+	if (xenpv_our_state(xd) == XenbusStateClosed)
+		return;
+	xenpv_set_state(xd, XenbusStateClosing, cause);
+	xenpv_set_state(xd, XenbusStateClosed, cause);
+}
+
 static void nb_peer_changed(struct xenpv_dev *xd, enum xenbus_state state,
 			    bool legal)
 {
@@ -205,15 +214,13 @@ static void nb_peer_changed(struct xenpv_dev *xd, enum xenbus_state state,
 		break;
 	case XenbusStateClosed:
 		nb_vif_disconnect(vif);
-		xenpv_set_state(xd, XenbusStateClosing, "frontend closed");
-		xenpv_set_state(xd, XenbusStateClosed, "frontend closed");
+		nb_close(xd, "frontend closed");
 		if (xenbus_dev_is_online(xbdev))
 			break;
 		fallthrough;
 	case XenbusStateUnknown:
 		nb_vif_disconnect(vif);
-		xenpv_set_state(xd, XenbusStateClosing, "frontend gone");
-		xenpv_set_state(xd, XenbusStateClosed, "frontend gone");
+		nb_close(xd, "frontend gone");
 		mutex_unlock(&vif->lock);
 		device_unregister(&xbdev->dev);
 		return;
