@@ -113,6 +113,9 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	NB_RX_CB(skb)->enq = jiffies;
 	spin_lock(&q->rx_queue.lock);
+	/* Stall time counts from when something started waiting. */
+	if (skb_queue_empty(&q->rx_queue))
+		WRITE_ONCE(q->rx_progress, jiffies);
 	__skb_queue_tail(&q->rx_queue, skb);
 	q->rx_bytes += skb->truesize;
 	if (q->rx_bytes >= NB_RX_QUEUE_BYTES)
@@ -453,12 +456,11 @@ static void nb_rx_housekeeping(struct nb_queue *q)
 	} else if (stall) {
 		spin_lock_bh(&q->rx_queue.lock);
 		skb = skb_peek(&q->rx_queue);
-		since = 0;
-		if (skb) {
-			since = READ_ONCE(q->rx_progress);
-			if (time_after(NB_RX_CB(skb)->enq, since))
-				since = NB_RX_CB(skb)->enq;
-		}
+		/*
+		 * Not the head skb's age: with drain < stall the drain keeps
+		 * the head young while the guest takes nothing.
+		 */
+		since = READ_ONCE(q->rx_progress);
 		spin_unlock_bh(&q->rx_queue.lock);
 		if (skb && time_after(now, since + stall))
 			nb_queue_stall(q, true);
