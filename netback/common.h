@@ -110,7 +110,8 @@ struct nb_stats {
  * @rx_bytes: truesize of @rx_queue.
  * @rx_need: slots the head skb needs (the thread's wake-up condition).
  * @rx_last_prod: RX req_prod seen by the last event (spurious check).
- * @rx_progress: jiffies of the last buffer the guest gave us.
+ * @rx_progress: jiffies of our last copy to the guest (or of connect,
+ *	unstall): the stall timeout counts from here.
  * @rx_copy: grant-copy operations of one RX batch.
  * @stalled: the guest stopped giving buffers; carrier is off.
  * @broken: the frontend misbehaved; the queue does nothing more.

@@ -113,9 +113,6 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	NB_RX_CB(skb)->enq = jiffies;
 	spin_lock(&q->rx_queue.lock);
-	/* Stall time counts from when something started waiting. */
-	if (skb_queue_empty(&q->rx_queue))
-		WRITE_ONCE(q->rx_progress, jiffies);
 	__skb_queue_tail(&q->rx_queue, skb);
 	q->rx_bytes += skb->truesize;
 	if (q->rx_bytes >= NB_RX_QUEUE_BYTES)
@@ -439,7 +436,7 @@ static void nb_rx_housekeeping(struct nb_queue *q)
 {
 	unsigned long stall = msecs_to_jiffies(nb_rx_stall_ms(q->vif));
 	unsigned long drain = msecs_to_jiffies(nb_rx_drain_ms(q->vif));
-	unsigned long now = jiffies, since;
+	unsigned long now = jiffies;
 	bool drop_all = false;
 	struct sk_buff *skb;
 	int avail;
@@ -453,17 +450,16 @@ static void nb_rx_housekeeping(struct nb_queue *q)
 			WRITE_ONCE(q->rx_progress, now);
 			nb_queue_stall(q, false);
 		}
-	} else if (stall) {
-		spin_lock_bh(&q->rx_queue.lock);
-		skb = skb_peek(&q->rx_queue);
+	} else if (stall && avail < READ_ONCE(q->rx_need) &&
+		   time_after(now, READ_ONCE(q->rx_progress) + stall)) {
 		/*
-		 * Not the head skb's age: with drain < stall the drain keeps
-		 * the head young while the guest takes nothing.
+		 * The guest has had no room for what we have to give it since
+		 * our last copy to it, stall ms ago.  Not the head skb's age,
+		 * nor the time since the queue filled: the drain empties the
+		 * queue every drain ms under a flood, so both stay young
+		 * while the guest takes nothing (seen on the board).
 		 */
-		since = READ_ONCE(q->rx_progress);
-		spin_unlock_bh(&q->rx_queue.lock);
-		if (skb && time_after(now, since + stall))
-			nb_queue_stall(q, true);
+		nb_queue_stall(q, true);
 	}
 	/* A stalled queue keeps nothing. */
 	if (READ_ONCE(q->stalled))
@@ -487,13 +483,21 @@ static void nb_rx_housekeeping(struct nb_queue *q)
 	}
 }
 
-/* The thread's wake-up condition. */
-static bool nb_rx_ready(struct nb_queue *q)
+/*
+ * The thread's wake-up condition.  @idle: it sleeps without a timeout
+ * (nothing queued), so the first skb must wake it whatever the ring
+ * holds: otherwise an skb queued while the guest has no buffers left
+ * the thread asleep for good, and neither the drain nor the stall
+ * detection ever ran (seen on the board in net-rx-stall).
+ */
+static bool nb_rx_ready(struct nb_queue *q, bool idle)
 {
 	u32 posted = READ_ONCE(q->rx.sring->req_prod) - q->rx.req_cons;
 
 	if (READ_ONCE(q->broken))
 		return false;
+	if (idle)
+		return !skb_queue_empty_lockless(&q->rx_queue);
 	if (READ_ONCE(q->stalled))
 		return posted >= NB_RX_UNSTALL_SLOTS;
 	return !skb_queue_empty_lockless(&q->rx_queue) &&
@@ -510,13 +514,16 @@ int nb_rx_thread(void *arg)
 {
 	struct nb_queue *q = arg;
 	long timeout;
+	bool idle;
 
 	while (!kthread_should_stop()) {
+		idle = false;
 		if (READ_ONCE(q->broken)) {
 			nb_rx_purge(q);
 			timeout = MAX_SCHEDULE_TIMEOUT;
 		} else if (skb_queue_empty_lockless(&q->rx_queue) &&
 			   !READ_ONCE(q->stalled)) {
+			idle = true;
 			timeout = MAX_SCHEDULE_TIMEOUT;
 		} else {
 			timeout = msecs_to_jiffies(q->vif->rx_notify ? 100 :
@@ -524,7 +531,7 @@ int nb_rx_thread(void *arg)
 		}
 		wait_event_interruptible_timeout(q->rx_wq,
 						 kthread_should_stop() ||
-						 nb_rx_ready(q), timeout);
+						 nb_rx_ready(q, idle), timeout);
 		if (kthread_should_stop())
 			break;
 		if (READ_ONCE(q->broken))
