@@ -57,7 +57,8 @@ wait "$flood" 2>/dev/null
 used=$(((before - min) / 1024))
 log "MemAvailable before ${before} kB, lowest ${min} kB: ${used} MiB used while flooding"
 ethtool -S "$vif" 2>/dev/null | grep -E 'xenpv_rx_(drained|stalls)'
-cat /sys/kernel/debug/xen-netback/$vif/io_ring_q0 2>/dev/null | head -4
+grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+cat /sys/kernel/debug/xen-netback/$vif/io_ring_q* 2>/dev/null
 [ -n "$off_after" ] || fail "carrier still on $((stall_ms / 1000 + 20)) s into the stall"
 log "carrier off after ${off_after} s (stall timeout ${stall_ms} ms)"
 [ "$used" -le 24 ] || fail "dom0 used ${used} MiB while the domU was paused"
