@@ -19,31 +19,11 @@
 
 static struct dentry *nb_debugfs_root;
 
-/*
- * Xen raises a port when the backend binds it, so a handler may run
- * inside xenpv_evtchn_bind(), on another CPU or before the bind returns,
- * while ch->irq is still unset.  An EOI through ch->irq would then miss
- * the channel and leave it masked for good (seen on the board as a vif
- * whose guest TX never moved).  Such an early event is ended at once by
- * the irq it came on, and its work is done without a deferred EOI.
- */
-static bool nb_early_event(struct xenpv_evtchn *ch, int irq)
-{
-	if (likely(READ_ONCE(ch->irq) == irq))
-		return false;
-	xen_irq_lateeoi(irq, 0);
-	return true;
-}
-
 /* Guest TX (or the only) channel: hand the ring to NAPI, EOI after it. */
 static irqreturn_t nb_tx_interrupt(int irq, void *dev_id)
 {
 	struct nb_queue *q = dev_id;
 
-	if (nb_early_event(&q->tx_ch, irq)) {
-		napi_schedule(&q->napi);
-		return IRQ_HANDLED;
-	}
 	if (!READ_ONCE(q->broken) && nb_tx_pending(q)) {
 		set_bit(0, &q->tx_eoi_pending);
 		napi_schedule(&q->napi);
@@ -59,8 +39,7 @@ static irqreturn_t nb_rx_interrupt(int irq, void *dev_id)
 	struct nb_queue *q = dev_id;
 	bool fresh = nb_rx_kick(q);
 
-	if (!nb_early_event(&q->rx_ch, irq))
-		xenpv_evtchn_eoi(&q->rx_ch, fresh ? 0 : XEN_EOI_FLAG_SPURIOUS);
+	xenpv_evtchn_eoi(&q->rx_ch, fresh ? 0 : XEN_EOI_FLAG_SPURIOUS);
 	return IRQ_HANDLED;
 }
 
@@ -70,10 +49,6 @@ static irqreturn_t nb_interrupt(int irq, void *dev_id)
 	struct nb_queue *q = dev_id;
 	bool rx = nb_rx_kick(q);
 
-	if (nb_early_event(&q->tx_ch, irq)) {
-		napi_schedule(&q->napi);
-		return IRQ_HANDLED;
-	}
 	if (!READ_ONCE(q->broken) && nb_tx_pending(q)) {
 		set_bit(0, &q->tx_eoi_pending);
 		napi_schedule(&q->napi);
@@ -133,8 +108,9 @@ static int nb_queue_bind(struct nb_queue *q, const char *dir, bool split)
 		return err;
 out_notify:
 	/*
-	 * NAPI may have answered requests from an early event (see
-	 * nb_early_event()) before the channel could carry a notification.
+	 * Xen raises the port at bind, so NAPI may have answered requests
+	 * while the channel was still being bound, when a notification
+	 * could not be sent yet (xenpv_evtchn_notify() needs it bound).
 	 */
 	xenpv_evtchn_notify(&q->tx_ch);
 	if (q->split)

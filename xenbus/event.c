@@ -20,11 +20,12 @@
 #include "core.h"
 
 static void xenpv_evtchn_init(struct xenpv_evtchn *ch, const char *name,
-			      void *dev_id)
+			      irq_handler_t handler, void *dev_id)
 {
 	memset(ch, 0, sizeof(*ch));
 	INIT_LIST_HEAD(&ch->node);
 	strscpy(ch->name, name, sizeof(ch->name));
+	ch->handler = handler;
 	ch->dev_id = dev_id;
 	atomic_long_set(&ch->events, 0);
 	atomic_long_set(&ch->spurious, 0);
@@ -37,6 +38,24 @@ static void xenpv_evtchn_track(struct xenpv_dev *xd, struct xenpv_evtchn *ch)
 	spin_lock_irqsave(&xd->lock, flags);
 	list_add_tail(&ch->node, &xd->chans);
 	spin_unlock_irqrestore(&xd->lock, flags);
+}
+
+/*
+ * Every channel's IRQ runs this first.  Xen may deliver an event while
+ * the port is being bound (a backend's bind_interdomain marks the port
+ * pending; a frontend's peer may already be sending), so the driver's
+ * handler can run before the binder has stored the IRQ number.  Storing
+ * it here, from the IRQ the event came on, means xenpv_evtchn_eoi(ch)
+ * reaches the right IRQ from the very first event; an EOI to a stale
+ * number would leave the lateeoi channel masked for good.
+ */
+static irqreturn_t xenpv_evtchn_interrupt(int irq, void *data)
+{
+	struct xenpv_evtchn *ch = data;
+
+	if (unlikely(READ_ONCE(ch->irq) != irq))
+		WRITE_ONCE(ch->irq, irq);
+	return ch->handler(irq, ch->dev_id);
 }
 
 /*
@@ -81,7 +100,7 @@ int xenpv_evtchn_alloc(struct xenpv_dev *xd, struct xenpv_evtchn *ch,
 	evtchn_port_t port;
 	int irq, err;
 
-	xenpv_evtchn_init(ch, name, dev_id);
+	xenpv_evtchn_init(ch, name, handler, dev_id);
 
 	/* On failure xenbus has already reported it fatal. */
 	err = xenbus_alloc_evtchn(xd->xbdev, &port);
@@ -90,8 +109,8 @@ int xenpv_evtchn_alloc(struct xenpv_dev *xd, struct xenpv_evtchn *ch,
 		return err;
 	}
 
-	irq = bind_evtchn_to_irqhandler_lateeoi(port, handler, 0, ch->name,
-						dev_id);
+	irq = bind_evtchn_to_irqhandler_lateeoi(port, xenpv_evtchn_interrupt, 0,
+						ch->name, ch);
 	if (irq < 0) {
 		xenpv_evtchn_close_unbound(xd, port);
 		xenpv_dev_fatal(xd, irq, "binding event channel %u", port);
@@ -99,7 +118,7 @@ int xenpv_evtchn_alloc(struct xenpv_dev *xd, struct xenpv_evtchn *ch,
 	}
 
 	ch->port = port;
-	ch->irq = irq;
+	WRITE_ONCE(ch->irq, irq);
 	ch->bound = true;
 	xenpv_evtchn_track(xd, ch);
 	return 0;
@@ -162,16 +181,17 @@ int xenpv_evtchn_bind(struct xenpv_dev *xd, struct xenpv_evtchn *ch,
 {
 	int irq;
 
-	xenpv_evtchn_init(ch, name, dev_id);
-	irq = xenpv_bind_interdomain_lateeoi(xd->xbdev, remote_port, handler,
-					     0, ch->name, dev_id);
+	xenpv_evtchn_init(ch, name, handler, dev_id);
+	irq = xenpv_bind_interdomain_lateeoi(xd->xbdev, remote_port,
+					     xenpv_evtchn_interrupt, 0,
+					     ch->name, ch);
 	if (irq < 0) {
 		xenpv_dev_fatal(xd, irq, "binding to peer event channel %u",
 				remote_port);
 		return irq;
 	}
 	ch->port = remote_port;
-	ch->irq = irq;
+	WRITE_ONCE(ch->irq, irq);
 	ch->bound = true;
 	xenpv_evtchn_track(xd, ch);
 	return 0;
@@ -218,7 +238,7 @@ void xenpv_evtchn_eoi(struct xenpv_evtchn *ch, unsigned int eoi_flags)
 	atomic_long_inc(&ch->events);
 	if (eoi_flags & XEN_EOI_FLAG_SPURIOUS)
 		atomic_long_inc(&ch->spurious);
-	xen_irq_lateeoi(ch->irq, eoi_flags);
+	xen_irq_lateeoi(READ_ONCE(ch->irq), eoi_flags);
 }
 EXPORT_SYMBOL_GPL(xenpv_evtchn_eoi);
 
@@ -254,7 +274,7 @@ void xenpv_evtchn_unbind(struct xenpv_dev *xd, struct xenpv_evtchn *ch)
 	spin_lock_irqsave(&xd->lock, flags);
 	list_del_init(&ch->node);
 	spin_unlock_irqrestore(&xd->lock, flags);
-	unbind_from_irqhandler(ch->irq, ch->dev_id);
+	unbind_from_irqhandler(ch->irq, ch);
 	ch->bound = false;
 	ch->port = 0;
 	ch->irq = 0;

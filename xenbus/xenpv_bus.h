@@ -260,9 +260,12 @@ static inline size_t xenpv_ring_bytes(const struct xenpv_ring *ring)
  * @name: IRQ name (shown in /proc/interrupts) and debugfs label.
  * @port: the port named in xenstore: the frontend's own port, which is
  *	the remote port for the backend.
- * @irq: the bound IRQ, valid while @bound.
+ * @irq: the bound IRQ, valid while @bound, and inside the handler
+ *	from the first event on (the core stores it before calling
+ *	@handler, even for an event that comes during the bind).
  * @bound: @port is bound to @irq with our handler.
- * @dev_id: the cookie passed to the handler.
+ * @handler: the driver's handler, called by the core's.
+ * @dev_id: the cookie passed to @handler.
  * @events: EOIs the driver sent (one per event handled).
  * @spurious: of those, events that found no work.
  */
@@ -272,6 +275,7 @@ struct xenpv_evtchn {
 	evtchn_port_t port;
 	int irq;
 	bool bound;
+	irq_handler_t handler;
 	void *dev_id;
 	atomic_long_t events;
 	atomic_long_t spurious;
