@@ -180,6 +180,13 @@ static xenpv_hvc_ret_t xencons_put_chars(u32 vtermno,
 	}
 	c->stall_us = 0;
 	c->dropping = false;
+	/*
+	 * The consumer index before our stores into the bytes it freed:
+	 * on ARM a later store may otherwise pass the load, and the
+	 * backend could read bytes we overwrite (the in-tree driver's
+	 * mb() after reading the indices).
+	 */
+	virt_mb();
 	n = xenpv_cons_copy_in(c->intf->out, XENPV_CONS_OUT_SIZE, c->out_prod,
 			       room, (const char *)buf, count);
 	/* The bytes before the index that publishes them. */
