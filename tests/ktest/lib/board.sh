@@ -196,13 +196,23 @@ qemu_cmdline() {
 		;;
 	arm64)
 		# QEMU puts Xen at RAM base + 2 MiB and the DTB at + 128 MiB
-		# (0x48000000); the dom0 kernel (gzip Image, Xen unpacks it)
-		# and initramfs go above both (an initramfs over the DTB makes
-		# Xen BUG when it frees the boot modules).
+		# (0x48000000); the dom0 kernel (a plain Image) and initramfs
+		# go above both (an initramfs over the DTB makes Xen BUG when
+		# it frees the boot modules).  Xen arm64 maps dom0 1:1 and
+		# puts its first bank, as big as it can, at the lowest free
+		# naturally aligned address, then refuses banks below it: with
+		# 1 GiB the modules at 0x60000000 leave no free aligned 512 MiB
+		# ("Failed to allocate requested dom0 memory. 128MB
+		# unallocated").  With 3 GiB a whole aligned 1 GiB is free
+		# above them.  dom0 needs 1 GiB here: its root is 185 MiB
+		# unpacked (armhf's 81: arm64 binaries and the domU's 32 MiB
+		# uncompressed Image); with 512 MiB the kernel had 98 MiB free
+		# at boot (64 MiB CMA, the 69 MiB initramfs) and said
+		# "Initramfs unpacking failed: write error".
 		QEMU=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57
-			-m 1024 -smp 2 -display none -no-reboot
+			-m 3072 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0"
 			-device "guest-loader,addr=0x60000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x64000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
