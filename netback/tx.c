@@ -183,7 +183,9 @@ static bool nb_tx_credit(struct nb_queue *q, unsigned int size)
 		/* Allow at least one largest packet per window. */
 		unsigned long cap = max(bytes, 131072UL);
 
-		q->credit_left = min(q->credit_left + bytes, cap);
+		/* No wrap: on 32-bit dom0s bytes may be near ULONG_MAX. */
+		q->credit_left = q->credit_left >= cap - bytes ?
+				 cap : q->credit_left + bytes;
 		q->credit_until = now + max(usecs_to_jiffies(usec), 1UL);
 	}
 	if (size <= q->credit_left) {
