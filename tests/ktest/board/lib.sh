@@ -112,6 +112,18 @@ domu_dmesg_new() {
 	echo "$id" >/run/domu-dmesg.id
 }
 
+# domU memory (MiB) unless DOMU_MEM says: 160, and 256 on arm64, whose
+# Debian kernel is a 32 MiB Image and reserves 64 MiB of CMA: in 160 MiB
+# its initramfs did not unpack ("Initramfs unpacking failed: write
+# error", no modules, no /dev/xvda).
+domu_mem_default() {
+	if [ "$ARCH" = arm64 ]; then
+		echo 256
+	else
+		echo 160
+	fi
+}
+
 # domu_config [extra xl lines...]: the test domU, a PV guest with a
 # loop-backed vbd (the stock block script sets the loop device up) and a
 # vif in xenbr0 (the stock vif-bridge script).
@@ -122,7 +134,7 @@ type = "$( [ "$ARCH" = x86_64 ] && echo pv || echo pvh )"
 kernel = "$( [ "$DOMU_KERNEL_KIND" = custom ] && echo /job/domu-kernel || echo "/boot/vmlinuz-$KVER")"
 ramdisk = "/var/lib/xenpv/domu-initrd.gz"
 extra = "console=hvc0 loglevel=4 log_buf_len=1M rdinit=/init"
-memory = ${DOMU_MEM:-160}
+memory = ${DOMU_MEM:-$(domu_mem_default)}
 vcpus = 2
 disk = [ "format=raw, vdev=xvda, access=rw, target=$DISK_IMG" ]
 vif = [ "mac=00:16:3e:00:00:02, bridge=xenbr0" ]
