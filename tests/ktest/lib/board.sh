@@ -145,6 +145,13 @@ make_job() {
 			>"$RESULTS/progs-build.log" 2>&1 ||
 			{ tail -20 "$RESULTS/progs-build.log" >&2; die "tests/progs build failed"; }
 	fi
+	# Prebuilt board binaries from the environment (tests/ktest/bench's
+	# static fio): XENPV_JOB_BIN="file...", copied to /job/bin.
+	if [ -n "${XENPV_JOB_BIN:-}" ]; then
+		mkdir -p "$dir/job/bin"
+		# shellcheck disable=SC2086
+		cp $XENPV_JOB_BIN "$dir/job/bin/" || die "XENPV_JOB_BIN: cannot copy $XENPV_JOB_BIN"
+	fi
 	cp -r "$MODSTAGE"/. "$dir/job/modules/"
 	# The user tools, and the built tree "make install" works from.
 	[ -d "$TOP_DIR/tools" ] && cp -r "$TOP_DIR/tools" "$dir/job/"
