@@ -4,12 +4,12 @@
 # QD32 (IOPS), random read 4 KiB QD1 completion latency p50/p99 (us); all
 # O_DIRECT through io_uring, over the first BLK_SIZE of the device.
 # Prints "BENCH <metric> <value>" lines (one per repetition).
-# Settings: BENCH_REPS (3), BLK_RUNTIME seconds per job (4), BLK_SIZE (64M),
+# Settings: BENCH_REPS (3), BLK_RUNTIME seconds per job (3), BLK_SIZE (64M),
 # BLK_ENGINE (io_uring).  Needs /job/bin/fio (the static fio that
 # tests/ktest/bench builds and hands to the run with XENPV_JOB_BIN).
 # timeout: 1500
 REPS=${BENCH_REPS:-3}
-RT=${BLK_RUNTIME:-4}
+RT=${BLK_RUNTIME:-3}
 SZ=${BLK_SIZE:-64M}
 ENGINE=${BLK_ENGINE:-io_uring}
 fio=/job/bin/fio

@@ -9,10 +9,10 @@
 # sets (xenpv-hvc serves hvc0 only on --domu-kernel custom): the line
 # "BENCHINFO con.hvc0_driver" says which one was measured.
 # Prints "BENCH con.hvc0_bps <value>" (one per repetition).
-# Settings: BENCH_REPS (3), CON_BYTES (32768).
+# Settings: BENCH_REPS (3), CON_BYTES (16384).
 # timeout: 900
 REPS=${BENCH_REPS:-3}
-B=${CON_BYTES:-32768}
+B=${CON_BYTES:-16384}
 domu_up
 if [ "$DOMU_KERNEL_KIND" = custom ]; then
 	echo "BENCHINFO con.hvc0_driver xenpv-hvc"

@@ -4,10 +4,10 @@
 # /job/bin/evtchn-rtt binds a loopback channel inside dom0 and times
 # notify -> read -> unmask both ways, EVT_ITERS round trips per
 # repetition, pinned to CPU 0.  Prints "BENCH <metric> <value>" (us).
-# Settings: BENCH_REPS (3), EVT_ITERS (2000).
+# Settings: BENCH_REPS (3), EVT_ITERS (1000).
 # timeout: 600
 REPS=${BENCH_REPS:-3}
-N=${EVT_ITERS:-2000}
+N=${EVT_ITERS:-1000}
 prog=/job/bin/evtchn-rtt
 [ -x $prog ] || skip "no $prog (tests/progs not built into the job)"
 taint=$(cat /sys/module/xen_evtchn/taint 2>/dev/null)

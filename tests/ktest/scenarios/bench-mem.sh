@@ -1,17 +1,17 @@
 # bench-mem: kernel memory per connected vbd and per connected vif, in dom0
 # and in the domU, at idle, for tests/ktest/bench.  Per repetition:
 # MEM_DEVS extra vbds (16 MiB files on loop devices, xvdb...) are
-# attached, then detached; then MEM_DEVS extra vifs (in xenbr0, brought up
-# in the domU so that their receive rings are filled), then detached.
+# attached, then MEM_DEVS extra vifs (in xenbr0, brought up in the domU
+# so that their receive rings are filled), then all are detached.
 # Before and after each attach both sides drop their caches and read
 # /proc/meminfo: the fall of MemFree (all pages: slab, rings, buffers,
 # loop devices, hotplug leftovers) and the growth of Slab, divided by
 # MEM_DEVS, are the figures (KiB per device).
 # Prints "BENCH <metric> <value>" lines (one per repetition).
-# Settings: BENCH_REPS (3), MEM_DEVS (2, at most 4).
+# Settings: BENCH_REPS (3), MEM_DEVS (1, at most 4).
 # timeout: 1800
 REPS=${BENCH_REPS:-3}
-N=${MEM_DEVS:-2}
+N=${MEM_DEVS:-1}
 [ "$N" -ge 1 ] && [ "$N" -le 4 ] || fail "MEM_DEVS must be 1..4"
 domu_up
 id=$(domid_of)
@@ -20,11 +20,11 @@ letters=(b c d e)
 mem0() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	sleep 2
+	sleep 1
 	awk '/^MemFree:/ { f = $2 } /^Slab:/ { s = $2 } END { print f, s }' /proc/meminfo
 }
 memu() {
-	domu_run -t 60 "sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2
+	domu_run -t 60 "sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1
 awk '/^MemFree:/ { f = \$2 } /^Slab:/ { s = \$2 } END { print f, s }' /proc/meminfo"
 }
 
@@ -52,9 +52,9 @@ for i in $(seq 0 $((N - 1))); do
 	truncate -s 16M "/var/lib/xenpv/bench-mem$i.img"
 done
 for r in $(seq 1 "$REPS"); do
-	# vbds
-	b0=$(mem0)
+	m0=$(mem0)
 	u0=$(memu)
+	# vbds
 	for i in $(seq 0 $((N - 1))); do
 		xl block-attach "$DOMU" "format=raw, vdev=xvd${letters[$i]}, access=rw, target=/var/lib/xenpv/bench-mem$i.img" ||
 			fail "xl block-attach xvd${letters[$i]} failed"
@@ -66,20 +66,10 @@ for r in $(seq 1 "$REPS"); do
 	done
 	domu_run -t 60 "for i in \$(seq 1 60); do [ -b /dev/xvd${letters[$((N - 1))]} ] && exit 0; sleep 0.5; done; exit 1" >/dev/null ||
 		fail "no /dev/xvd${letters[$((N - 1))]} in the domU"
-	b1=$(mem0)
+	m1=$(mem0)
 	u1=$(memu)
-	report vbd "$b0" "$b1" "$u0" "$u1"
-	for i in $(seq 0 $((N - 1))); do
-		xl block-detach "$DOMU" "xvd${letters[$i]}" || fail "xl block-detach xvd${letters[$i]} failed"
-	done
-	for i in $(seq 0 $((N - 1))); do
-		vd=$((51728 + 16 * i))
-		wait_for 60 sh -c "! xenstore-read /local/domain/0/backend/vbd/$id/$vd/state >/dev/null 2>&1" ||
-			fail "vbd $vd still in xenstore after detach"
-	done
-	# vifs
-	b0=$(mem0)
-	u0=$(memu)
+	report vbd "$m0" "$m1" "$u0" "$u1"
+	# vifs, on top of the vbds
 	for i in $(seq 1 "$N"); do
 		xl network-attach "$DOMU" "mac=00:16:3e:00:01:0$i,bridge=xenbr0,devid=$i" ||
 			fail "xl network-attach devid $i failed"
@@ -91,11 +81,20 @@ for r in $(seq 1 "$REPS"); do
 	domu_run -t 60 "for i in \$(seq 1 60); do [ -e /sys/class/net/eth$N ] && break; sleep 0.5; done
 for i in \$(seq 1 $N); do ip link set eth\$i up || exit 1; done" >/dev/null ||
 		fail "the domU's eth1..eth$N did not come up"
-	b1=$(mem0)
-	u1=$(memu)
-	report vif "$b0" "$b1" "$u0" "$u1"
+	m2=$(mem0)
+	u2=$(memu)
+	report vif "$m1" "$m2" "$u1" "$u2"
+	# everything back off
+	for i in $(seq 0 $((N - 1))); do
+		xl block-detach "$DOMU" "xvd${letters[$i]}" || fail "xl block-detach xvd${letters[$i]} failed"
+	done
 	for i in $(seq 1 "$N"); do
 		xl network-detach "$DOMU" "$i" || fail "xl network-detach $i failed"
+	done
+	for i in $(seq 0 $((N - 1))); do
+		vd=$((51728 + 16 * i))
+		wait_for 60 sh -c "! xenstore-read /local/domain/0/backend/vbd/$id/$vd/state >/dev/null 2>&1" ||
+			fail "vbd $vd still in xenstore after detach"
 	done
 	for i in $(seq 1 "$N"); do
 		wait_for 60 sh -c "! xenstore-read /local/domain/0/backend/vif/$id/$i/state >/dev/null 2>&1" ||

@@ -5,11 +5,11 @@
 # ways (datagrams received per second), and ping dom0->domU RTT p50 over
 # PING_COUNT pings at a 10 ms interval (us).
 # Prints "BENCH <metric> <value>" lines (one per repetition).
-# Settings: BENCH_REPS (3), NET_TIME seconds per iperf3 run (4),
+# Settings: BENCH_REPS (3), NET_TIME seconds per iperf3 run (3),
 # PING_COUNT (200).
 # timeout: 1200
 REPS=${BENCH_REPS:-3}
-T=${NET_TIME:-4}
+T=${NET_TIME:-3}
 PC=${PING_COUNT:-200}
 domu_up
 wait_for 30 ping -c 1 -W 2 169.254.2.2 >/dev/null || fail "domU not reachable"
