@@ -89,7 +89,7 @@ for r in $(seq 1 "$REPS"); do
 		if [ "$(printf '%s\n' "$o" | grep -c ';')" -ge 1 ]; then
 			parse blk.domu "$name" "$o"
 		else
-			echo "BENCHFAIL blk.domu.$name rep $r: ${o:-no answer from the domU agent} $(printf '%s' "$o" | tail -n 2 | tr '\n' ' ')"
+			echo "BENCHFAIL blk.domu.$name rep $r: $(printf '%s' "${o:-no answer from the domU agent}" | tail -n 2 | tr '\n' ' ')"
 			failed="$failed domU:$name/$r"
 			domu_wait_agent 120 || fail "the domU agent stopped answering after fio $name (rep $r)"
 		fi
