@@ -73,6 +73,12 @@ attach_run() {
 	return 0
 }
 
+# dom0 broadcasts while the cases run, so that the backend has frames for
+# the hostile vif's rx ring (rx-prod-jump is found only when it reads it).
+ping -b -i 0.2 169.254.255.255 >/dev/null 2>&1 &
+bcast=$!
+trap 'kill $bcast 2>/dev/null' EXIT
+
 # Re-attaching after a case that disconnected the vif, until every case
 # has its line.
 queue=$(echo $CASES)
@@ -106,6 +112,7 @@ while [ -n "$queue" ]; do
 	queue=$(echo $next)
 done
 
+kill $bcast 2>/dev/null
 # A well-behaved frontend on the same backend driver afterwards.
 domu_run -t 30 'rm -f /etc/modprobe.d/hostile-vif.conf; modprobe xen-netfront' >/dev/null ||
 	fail "xen-netfront does not load again in the domU"
