@@ -2,7 +2,8 @@
 /*
  * xen-blkfront blk-mq glue: one hardware queue as deep as the shared
  * ring, a gendisk whose limits keep every request within one blkif
- * request (11 segments of at most one 4 KiB frame each).
+ * request (11 segments of at most one 4 KiB frame each, or the
+ * negotiated number of indirect segments).
  */
 #include "common.h"
 
@@ -25,9 +26,24 @@ static void blkfront_complete_rq(struct request *rq)
 	blk_mq_end_request(rq, cmd->status);
 }
 
+static int blkfront_init_request(struct blk_mq_tag_set *set,
+				 struct request *rq, unsigned int hctx_idx,
+				 unsigned int numa_node)
+{
+	return blkfront_cmd_init(set->driver_data, blk_mq_rq_to_pdu(rq));
+}
+
+static void blkfront_exit_request(struct blk_mq_tag_set *set,
+				  struct request *rq, unsigned int hctx_idx)
+{
+	blkfront_cmd_exit(blk_mq_rq_to_pdu(rq));
+}
+
 static const struct blk_mq_ops blkfront_mq_ops = {
 	.queue_rq	= blkfront_queue_rq,
 	.complete	= blkfront_complete_rq,
+	.init_request	= blkfront_init_request,
+	.exit_request	= blkfront_exit_request,
 };
 
 static const struct block_device_operations blkfront_fops = {
@@ -40,8 +56,9 @@ static void blkfront_limits(struct blkfront_info *info,
 	*l = (struct xenpv_queue_limits) {
 		.logical_block_size	= info->sector_size,
 		.physical_block_size	= info->physical_sector_size,
-		.max_hw_sectors		= BLKFRONT_MAX_SECTORS,
-		.max_segments		= BLKFRONT_SEGS,
+		.max_hw_sectors		= info->max_segs *
+					  XENPV_SECTORS_PER_PAGE,
+		.max_segments		= info->max_segs,
 		.max_segment_size	= XEN_PAGE_SIZE,
 		.seg_boundary_mask	= XEN_PAGE_SIZE - 1,
 		.dma_alignment		= SECTOR_SIZE - 1,

@@ -30,19 +30,31 @@
 
 #define XENVBD_MAJOR		XENPV_VDEV_XVD_MAJOR	/* the xvd disks */
 #define BLKFRONT_SEGS		BLKIF_MAX_SEGMENTS_PER_REQUEST
-#define BLKFRONT_MAX_SECTORS	(BLKFRONT_SEGS * XENPV_SECTORS_PER_PAGE)
+
+/* Indirect pages a request may use (the request layout's limit). */
+#define BLKFRONT_INDIRECT_PAGES	BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST
 
 /**
  * struct blkfront_cmd - per-request driver data (the blk-mq PDU).
- * @sg: the request's data, one entry per granted 4 KiB frame.
- * @gref: grant references handed to the backend, @nr_grefs of them.
+ * @sg: the request's data, one entry per granted 4 KiB frame;
+ *	blkfront_info.max_segs entries, allocated with the request.
+ * @gref: grant references of the data, as many entries as @sg.
  * @nr_grefs: valid entries of @gref.
+ * @indirect: pages holding the segment descriptors of an indirect
+ *	request, blkfront_info.indirect_pages of them (allocated with the
+ *	request); an entry is NULL after its page went to the kernel's
+ *	deferred list because the backend kept it mapped.
+ * @indirect_gref: grants of @indirect, read-only for the backend.
+ * @nr_indirect: valid entries of @indirect_gref.
  * @status: the completion status handed to blk_mq_end_request().
  */
 struct blkfront_cmd {
-	struct scatterlist sg[BLKFRONT_SEGS];
-	grant_ref_t gref[BLKFRONT_SEGS];
+	struct scatterlist *sg;
+	grant_ref_t *gref;
 	unsigned int nr_grefs;
+	struct page *indirect[BLKFRONT_INDIRECT_PAGES];
+	grant_ref_t indirect_gref[BLKFRONT_INDIRECT_PAGES];
+	unsigned int nr_indirect;
 	blk_status_t status;
 };
 
@@ -61,7 +73,13 @@ struct blkfront_cmd {
  * @broken: the backend broke the protocol; nothing more is accepted.
  * @flush_op: BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_WRITE_BARRIER, or 0 when
  *	the backend offers neither.
- * @fua: FUA writes are sent as @flush_op with data (barrier backends).
+ * @fua: FUA writes are sent as @flush_op with data (barrier backends
+ *	without indirect requests).
+ * @be_indirect: the backend's feature-max-indirect-segments (0: none).
+ * @max_segs: data segments per request: BLKFRONT_SEGS, or more with
+ *	indirect requests (then requests above BLKFRONT_SEGS segments are
+ *	sent as BLKIF_OP_INDIRECT).
+ * @indirect_pages: indirect pages per request, 0 without indirect.
  * @ring: the shared ring pages (core).
  * @evtchn: the event channel (core).
  * @drained: woken when @inflight drops to 0.
@@ -95,6 +113,9 @@ struct blkfront_info {
 	bool broken;
 	u8 flush_op;
 	bool fua;
+	u32 be_indirect;
+	unsigned int max_segs;
+	unsigned int indirect_pages;
 
 	struct xenpv_ring ring;
 	struct xenpv_evtchn evtchn;
@@ -130,6 +151,8 @@ blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq);
 void blkfront_fail_all(struct blkfront_info *info);
 bool blkfront_idle(struct blkfront_info *info);
 void blkfront_show(struct xenpv_dev *xd, struct seq_file *m);
+int blkfront_cmd_init(struct blkfront_info *info, struct blkfront_cmd *cmd);
+void blkfront_cmd_exit(struct blkfront_cmd *cmd);
 
 /* blk.c */
 int blkfront_disk_create(struct blkfront_info *info);

@@ -18,7 +18,12 @@
 #include <linux/slab.h>
 #include <xen/page.h>
 
-/* Give back the grants of one request; false if the backend kept one. */
+/*
+ * Give back the grants of one request; false if the backend kept one.
+ * An indirect page the backend still maps goes to the kernel's deferred
+ * list with its grant (it must never be written again); the request
+ * then gets a fresh page when it next needs one.
+ */
 static bool blkfront_revoke(struct blkfront_info *info,
 			    struct blkfront_cmd *cmd)
 {
@@ -29,7 +34,65 @@ static bool blkfront_revoke(struct blkfront_info *info,
 		if (!xenpv_grant_revoke(&info->xd, cmd->gref[i], NULL))
 			all = false;
 	cmd->nr_grefs = 0;
+	for (i = 0; i < cmd->nr_indirect; i++) {
+		if (!xenpv_grant_revoke(&info->xd, cmd->indirect_gref[i],
+					cmd->indirect[i])) {
+			cmd->indirect[i] = NULL;
+			all = false;
+		}
+	}
+	cmd->nr_indirect = 0;
 	return all;
+}
+
+/**
+ * blkfront_cmd_init() - allocate the per-request arrays and pages.
+ * @info: the device, whose @max_segs and @indirect_pages are negotiated.
+ * @cmd: the PDU of a request of the tag set being allocated.
+ *
+ * blk-mq hands over a zeroed PDU, and does not call exit_request for a
+ * request whose init_request failed: a failure frees what was taken.
+ *
+ * Context: process context (blk-mq's init_request).
+ * Return: 0 or -ENOMEM.
+ */
+int blkfront_cmd_init(struct blkfront_info *info, struct blkfront_cmd *cmd)
+{
+	unsigned int i;
+
+	cmd->sg = kcalloc(info->max_segs, sizeof(*cmd->sg), GFP_KERNEL);
+	cmd->gref = kcalloc(info->max_segs, sizeof(*cmd->gref), GFP_KERNEL);
+	if (!cmd->sg || !cmd->gref)
+		goto out_free_cmd;
+	for (i = 0; i < info->indirect_pages; i++) {
+		cmd->indirect[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!cmd->indirect[i])
+			goto out_free_cmd;
+	}
+	return 0;
+
+out_free_cmd:
+	blkfront_cmd_exit(cmd);
+	return -ENOMEM;
+}
+
+/**
+ * blkfront_cmd_exit() - free what blkfront_cmd_init() allocated.
+ * @cmd: the PDU of a request that is not in flight.
+ */
+void blkfront_cmd_exit(struct blkfront_cmd *cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLKFRONT_INDIRECT_PAGES; i++) {
+		if (cmd->indirect[i])
+			__free_page(cmd->indirect[i]);
+		cmd->indirect[i] = NULL;
+	}
+	kfree(cmd->gref);
+	kfree(cmd->sg);
+	cmd->gref = NULL;
+	cmd->sg = NULL;
 }
 
 /* Take the request off id @id; the caller holds info->lock. */
@@ -299,21 +362,88 @@ void blkfront_ring_teardown(struct blkfront_info *info)
 	xenpv_ring_free(&info->xd, &info->ring);
 }
 
-/* Grant the frames of @rq's data; fills cmd->gref and the segments. */
+/*
+ * Where segment @i of a request goes: the request itself, or the
+ * indirect pages.
+ */
+static struct blkif_request_segment *
+blkfront_seg(struct blkfront_cmd *cmd, struct blkif_request *req,
+	     unsigned int i, bool indirect)
+{
+	struct blkif_request_segment *page;
+
+	if (!indirect)
+		return &req->u.rw.seg[i];
+	page = page_address(cmd->indirect[i / XENPV_BLK_SEGS_PER_INDIRECT_PAGE]);
+	return &page[i % XENPV_BLK_SEGS_PER_INDIRECT_PAGE];
+}
+
+/* Make sure the first @nr indirect pages exist (one was given away). */
+static bool blkfront_indirect_pages(struct blkfront_cmd *cmd, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (cmd->indirect[i])
+			continue;
+		cmd->indirect[i] = alloc_page(GFP_ATOMIC | __GFP_ZERO);
+		if (!cmd->indirect[i])
+			return false;
+	}
+	return true;
+}
+
+/* Grant the indirect pages, read-only, after the segments were written. */
+static int blkfront_grant_indirect(struct blkfront_info *info,
+				   struct blkfront_cmd *cmd,
+				   struct blkif_request *req, unsigned int nr)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		err = xenpv_grant_access(&info->xd,
+					 xen_page_to_gfn(cmd->indirect[i]),
+					 true, &cmd->indirect_gref[i]);
+		if (err)
+			return err;
+		cmd->nr_indirect = i + 1;
+		req->u.indirect.indirect_grefs[i] = cmd->indirect_gref[i];
+	}
+	return 0;
+}
+
+/*
+ * Grant the frames of @rq's data and describe them in @req: inline
+ * segments, or (above BLKFRONT_SEGS) segment descriptors in indirect
+ * pages; *@nr_segs is set to the number of segments.  Return:
+ * BLK_STS_OK, or the status to fail the request with; nothing stays
+ * granted on failure.
+ */
 static blk_status_t blkfront_grant_data(struct blkfront_info *info,
 					struct request *rq,
-					struct blkif_request *req, bool ro)
+					struct blkif_request *req, bool ro,
+					unsigned int *nr_segs)
 {
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	struct blkif_request_segment *seg;
 	struct scatterlist *sg;
-	unsigned int off, len;
+	unsigned int off, len, pages = 0;
+	bool indirect;
 	int nseg, i, err;
 
-	sg_init_table(cmd->sg, BLKFRONT_SEGS);
+	sg_init_table(cmd->sg, info->max_segs);
 	nseg = blk_rq_map_sg(rq->q, rq, cmd->sg);
-	if (WARN_ON_ONCE(nseg <= 0 || nseg > BLKFRONT_SEGS))
+	if (WARN_ON_ONCE(nseg <= 0 || nseg > info->max_segs))
 		return BLK_STS_IOERR;
+	indirect = nseg > BLKFRONT_SEGS;
+	if (indirect) {
+		pages = xenpv_blkif_indirect_pages(nseg);
+		if (WARN_ON_ONCE(pages > info->indirect_pages))
+			return BLK_STS_IOERR;
+		if (!blkfront_indirect_pages(cmd, pages))
+			return BLK_STS_RESOURCE;
+	}
 
 	for_each_sg(cmd->sg, sg, nseg, i) {
 		off = sg->offset;
@@ -331,13 +461,40 @@ static blk_status_t blkfront_grant_data(struct blkfront_info *info,
 			return BLK_STS_RESOURCE;
 		}
 		cmd->nr_grefs = i + 1;
-		seg = &req->u.rw.seg[i];
-		seg->gref = cmd->gref[i];
-		seg->first_sect = off >> SECTOR_SHIFT;
-		seg->last_sect = ((off + len) >> SECTOR_SHIFT) - 1;
+		seg = blkfront_seg(cmd, req, i, indirect);
+		*seg = (struct blkif_request_segment) {
+			.gref		= cmd->gref[i],
+			.first_sect	= off >> SECTOR_SHIFT,
+			.last_sect	= ((off + len) >> SECTOR_SHIFT) - 1,
+		};
 	}
-	req->u.rw.nr_segments = nseg;
+	if (indirect && blkfront_grant_indirect(info, cmd, req, pages)) {
+		blkfront_revoke(info, cmd);
+		return BLK_STS_RESOURCE;
+	}
+	*nr_segs = nseg;
 	return BLK_STS_OK;
+}
+
+/* Fill in the header of a read/write/flush request, plain or indirect. */
+static void blkfront_rw_header(struct blkfront_info *info,
+			       struct blkif_request *req, struct request *rq,
+			       u8 op, unsigned int nseg)
+{
+	if (nseg > BLKFRONT_SEGS) {
+		req->operation = BLKIF_OP_INDIRECT;
+		req->u.indirect.indirect_op = op;
+		req->u.indirect.nr_segments = nseg;
+		req->u.indirect.id = rq->tag;
+		req->u.indirect.sector_number = blk_rq_pos(rq);
+		req->u.indirect.handle = (blkif_vdev_t)info->vdevice;
+		return;
+	}
+	req->operation = op;
+	req->u.rw.nr_segments = nseg;
+	req->u.rw.handle = (blkif_vdev_t)info->vdevice;
+	req->u.rw.id = rq->tag;
+	req->u.rw.sector_number = blk_rq_pos(rq);
 }
 
 /**
@@ -356,6 +513,7 @@ blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq)
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	struct blkif_request req = {};
 	unsigned int id = rq->tag;
+	unsigned int nseg = 0;
 	unsigned long flags;
 	blk_status_t sts;
 	bool ro = false;
@@ -363,6 +521,7 @@ blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq)
 	u8 op;
 
 	cmd->nr_grefs = 0;
+	cmd->nr_indirect = 0;
 	cmd->status = BLK_STS_OK;
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
@@ -384,16 +543,20 @@ blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq)
 	}
 
 	if (blk_rq_nr_phys_segments(rq)) {
-		sts = blkfront_grant_data(info, rq, &req, ro);
+		sts = blkfront_grant_data(info, rq, &req, ro, &nseg);
 		if (sts != BLK_STS_OK)
 			return sts;
+		/* Only reads and writes can be indirect. */
+		if (nseg > BLKFRONT_SEGS && op != BLKIF_OP_READ &&
+		    op != BLKIF_OP_WRITE) {
+			WARN_ON_ONCE(1);
+			blkfront_revoke(info, cmd);
+			return BLK_STS_IOERR;
+		}
 	} else if (op == BLKIF_OP_READ || op == BLKIF_OP_WRITE) {
 		return BLK_STS_IOERR;
 	}
-	req.operation = op;
-	req.u.rw.handle = (blkif_vdev_t)info->vdevice;
-	req.u.rw.id = id;
-	req.u.rw.sector_number = blk_rq_pos(rq);
+	blkfront_rw_header(info, &req, rq, op, nseg);
 
 	spin_lock_irqsave(&info->lock, flags);
 	if (!info->running || info->broken || !info->front.sring) {
@@ -453,5 +616,7 @@ void blkfront_show(struct xenpv_dev *xd, struct seq_file *m)
 	seq_printf(m, "in-flight: %u running: %d broken: %d flush-op: %u fua: %d\n",
 		   info->inflight, info->running, info->broken,
 		   info->flush_op, info->fua);
+	seq_printf(m, "segments: %u indirect-pages: %u\n", info->max_segs,
+		   info->indirect_pages);
 	spin_unlock_irqrestore(&info->lock, flags);
 }

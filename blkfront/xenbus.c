@@ -31,6 +31,17 @@ module_param_named(max_ring_page_order, blkfront_max_ring_order, int, 0444);
 MODULE_PARM_DESC(max_ring_page_order,
 		 "Maximum order of pages to be used for the shared ring. Default: 0");
 
+/*
+ * Segments per request with indirect requests (in-tree name, type and
+ * default); the backend's feature-max-indirect-segments also applies, and
+ * the request layout's 8 indirect pages (4096 segments).  11 or less:
+ * no indirect requests.
+ */
+static unsigned int blkfront_max_indirect = 32;
+module_param_named(max_indirect_segments, blkfront_max_indirect, uint, 0444);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Maximum amount of segments in indirect requests. Default: 32");
+
 /* How long a closing backend gets to answer the requests in flight. */
 #define BLKFRONT_DRAIN_TIMEOUT	(10 * HZ)
 
@@ -216,13 +227,25 @@ static int blkfront_read_params(struct blkfront_info *info)
 	info->sector_size = lss;
 	info->physical_sector_size = pss;
 
+	xenpv_read_u32(xd, NULL, "feature-max-indirect-segments", 0, 0,
+		       U32_MAX, &info->be_indirect);
+	info->max_segs = xenpv_blkif_front_segs(info->be_indirect,
+						blkfront_max_indirect);
+	info->indirect_pages = info->max_segs > BLKFRONT_SEGS ?
+			       xenpv_blkif_indirect_pages(info->max_segs) : 0;
+
+	/*
+	 * A barrier carries at most BLKFRONT_SEGS segments (it cannot be
+	 * indirect): with indirect requests FUA is left to the block layer
+	 * (a write, then a barrier without data).
+	 */
 	info->flush_op = 0;
 	info->fua = false;
 	if (xenpv_read_bool(xd, NULL, "feature-flush-cache", false)) {
 		info->flush_op = BLKIF_OP_FLUSH_DISKCACHE;
 	} else if (xenpv_read_bool(xd, NULL, "feature-barrier", false)) {
 		info->flush_op = BLKIF_OP_WRITE_BARRIER;
-		info->fua = true;
+		info->fua = !info->indirect_pages;
 	}
 
 	xenpv_feature_note(xd, "sectors", "%llu", info->sectors);
@@ -231,6 +254,9 @@ static int blkfront_read_params(struct blkfront_info *info)
 			   info->vdisk_info & VDISK_READONLY ? " ro" : "",
 			   info->vdisk_info & VDISK_REMOVABLE ? " rm" : "",
 			   info->vdisk_info & VDISK_CDROM ? " cd" : "");
+	xenpv_feature_note(xd, "indirect-segments", "%u (backend %u)",
+			   info->indirect_pages ? info->max_segs : 0,
+			   info->be_indirect);
 	xenpv_feature_note(xd, "flush", "%s",
 			   info->flush_op == BLKIF_OP_FLUSH_DISKCACHE ?
 			   "flush-cache" : info->flush_op ? "barrier" : "none");

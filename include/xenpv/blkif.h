@@ -503,4 +503,104 @@ static inline int xenpv_vdev_name(const struct xenpv_vdev *v, char *buf,
 	return n;
 }
 
+/*
+ * Frontend negotiation: what a frontend uses, given what the backend
+ * offered and the frontend's own limits.  Pure, so the rules are tested
+ * on the host (tests/unit/test_blkif.c).
+ */
+
+/**
+ * xenpv_blkif_front_segs() - data segments per request a frontend uses.
+ * @be_max: the backend's feature-max-indirect-segments, 0 when absent.
+ * @param: the frontend's limit (its max_indirect_segments parameter).
+ *
+ * Indirect requests are used only when both sides allow more than the
+ * BLKIF_MAX_SEGMENTS_PER_REQUEST segments a plain request carries; the
+ * count is then bounded by the 8 indirect pages of a request.
+ *
+ * Return: BLKIF_MAX_SEGMENTS_PER_REQUEST without indirect requests,
+ * otherwise min(@be_max, @param, XENPV_BLK_INDIRECT_SEGS_LIMIT).
+ */
+static inline unsigned int xenpv_blkif_front_segs(u32 be_max, u32 param)
+{
+	u32 n = be_max < param ? be_max : param;
+
+	if (n <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	if (n > XENPV_BLK_INDIRECT_SEGS_LIMIT)
+		n = XENPV_BLK_INDIRECT_SEGS_LIMIT;
+	return n;
+}
+
+/**
+ * xenpv_blkif_front_queues() - hardware queues (rings) a frontend uses.
+ * @be_max: the backend's multi-queue-max-queues, 0 when absent.
+ * @param: the frontend's limit (its max_queues parameter).
+ * @cpus: online CPUs of the frontend's domain.
+ *
+ * Return: min(@be_max, @param, @cpus), at least 1.
+ */
+static inline unsigned int xenpv_blkif_front_queues(u32 be_max, u32 param,
+						    unsigned int cpus)
+{
+	u32 n = be_max;
+
+	if (param < n)
+		n = param;
+	if (cpus < n)
+		n = cpus;
+	return n ? n : 1;
+}
+
+/**
+ * struct xenpv_blk_discard - discard limits a frontend takes from its backend.
+ * @granularity: discard-granularity in bytes (a multiple of the logical
+ *	block size).
+ * @alignment: discard-alignment in bytes, below @granularity.
+ * @secure: discard-secure: BLKIF_DISCARD_SECURE requests are honoured.
+ */
+struct xenpv_blk_discard {
+	u32 granularity;
+	u32 alignment;
+	bool secure;
+};
+
+/* The largest discard-granularity a frontend accepts (1 GiB). */
+#define XENPV_BLK_MAX_DISCARD_GRANULARITY	BIT(30)
+
+/**
+ * xenpv_blkif_discard_limits() - check the backend's discard keys.
+ * @granularity: discard-granularity as read, 0 when absent.
+ * @alignment: discard-alignment as read, 0 when absent.
+ * @secure: discard-secure as read.
+ * @lbs: the logical block size (sector-size), a power of two >= 512.
+ * @out: the limits to use, set only on success.
+ *
+ * An absent granularity is the logical block size (Xen's io/blkif.h).  A
+ * granularity that is not a multiple of @lbs or above
+ * XENPV_BLK_MAX_DISCARD_GRANULARITY, or an alignment that is not a
+ * multiple of 512 or not below the granularity, is refused: the
+ * frontend then does not discard at all.
+ *
+ * Return: 0 or -EINVAL.
+ */
+static inline int xenpv_blkif_discard_limits(u32 granularity, u32 alignment,
+					     bool secure, u32 lbs,
+					     struct xenpv_blk_discard *out)
+{
+	if (!lbs || (lbs & (lbs - 1)) || lbs < (1U << XENPV_SECTOR_SHIFT))
+		return -EINVAL;
+	if (!granularity)
+		granularity = lbs;
+	if (granularity % lbs ||
+	    granularity > XENPV_BLK_MAX_DISCARD_GRANULARITY)
+		return -EINVAL;
+	if (alignment % (1U << XENPV_SECTOR_SHIFT) || alignment >= granularity)
+		return -EINVAL;
+	out->granularity = granularity;
+	out->alignment = alignment;
+	out->secure = secure;
+	return 0;
+}
+
 #endif /* _XENPV_BLKIF_H */

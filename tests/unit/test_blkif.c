@@ -508,6 +508,66 @@ static void check_vdev(void)
 	CHECK_EQ(xenpv_vdev_name(&v, buf, 0), -ENOSPC);
 }
 
+/* What a frontend takes from the backend's keys and its own parameters. */
+static void check_front_negotiation(void)
+{
+	struct xenpv_blk_discard d;
+
+	/* Indirect: only above 11 on both sides, capped by 8 pages. */
+	CHECK_EQ(xenpv_blkif_front_segs(0, 32), BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	CHECK_EQ(xenpv_blkif_front_segs(256, 0), BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	CHECK_EQ(xenpv_blkif_front_segs(256, 11), BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	CHECK_EQ(xenpv_blkif_front_segs(11, 256), BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	CHECK_EQ(xenpv_blkif_front_segs(8, 32), BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	CHECK_EQ(xenpv_blkif_front_segs(12, 32), 12);
+	CHECK_EQ(xenpv_blkif_front_segs(256, 32), 32);
+	CHECK_EQ(xenpv_blkif_front_segs(32, 256), 32);
+	CHECK_EQ(xenpv_blkif_front_segs(256, 256), 256);
+	CHECK_EQ(xenpv_blkif_front_segs(0xffffffff, 0xffffffff),
+		 XENPV_BLK_INDIRECT_SEGS_LIMIT);
+	CHECK_EQ(XENPV_BLK_INDIRECT_SEGS_LIMIT, 4096);
+	CHECK_EQ(xenpv_blkif_indirect_pages(xenpv_blkif_front_segs(256, 4096)), 1);
+	CHECK_EQ(xenpv_blkif_indirect_pages(xenpv_blkif_front_segs(~0u, ~0u)),
+		 BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+
+	/* Queues: min of the three, never 0. */
+	CHECK_EQ(xenpv_blkif_front_queues(0, 4, 2), 1);
+	CHECK_EQ(xenpv_blkif_front_queues(1, 4, 2), 1);
+	CHECK_EQ(xenpv_blkif_front_queues(8, 4, 2), 2);
+	CHECK_EQ(xenpv_blkif_front_queues(8, 4, 16), 4);
+	CHECK_EQ(xenpv_blkif_front_queues(3, 4, 16), 3);
+	CHECK_EQ(xenpv_blkif_front_queues(8, 0, 16), 1);
+	CHECK_EQ(xenpv_blkif_front_queues(8, 2, 0), 1);
+	CHECK_EQ(xenpv_blkif_front_queues(0xffffffff, 0xffffffff, 4), 4);
+
+	/* Discard: absent granularity is the block size. */
+	CHECK_EQ(xenpv_blkif_discard_limits(0, 0, false, 512, &d), 0);
+	CHECK_EQ(d.granularity, 512);
+	CHECK_EQ(d.alignment, 0);
+	CHECK_EQ(d.secure, 0);
+	CHECK_EQ(xenpv_blkif_discard_limits(4096, 512, true, 512, &d), 0);
+	CHECK_EQ(d.granularity, 4096);
+	CHECK_EQ(d.alignment, 512);
+	CHECK_EQ(d.secure, 1);
+	CHECK_EQ(xenpv_blkif_discard_limits(0, 0, false, 4096, &d), 0);
+	CHECK_EQ(d.granularity, 4096);
+	CHECK_EQ(xenpv_blkif_discard_limits(1U << 30, 0, false, 512, &d), 0);
+	/* Hostile values: refused, the output untouched. */
+	d.granularity = 7;
+	CHECK_EQ(xenpv_blkif_discard_limits(1000, 0, false, 512, &d), -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(512, 0, false, 4096, &d), -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits((1U << 30) + 512, 0, false, 512, &d),
+		 -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(0x80000000u, 0, false, 512, &d),
+		 -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(4096, 4096, false, 512, &d), -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(4096, 100, false, 512, &d), -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(4096, 0, false, 0, &d), -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(4096, 0, false, 1000, &d), -EINVAL);
+	CHECK_EQ(xenpv_blkif_discard_limits(4096, 0, false, 256, &d), -EINVAL);
+	CHECK_EQ(d.granularity, 7);
+}
+
 int main(void)
 {
 	check_layout();
@@ -521,5 +581,6 @@ int main(void)
 	check_ops();
 	check_rsp();
 	check_vdev();
+	check_front_negotiation();
 	return check_done();
 }
