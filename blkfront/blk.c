@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xen-blkfront blk-mq glue: one hardware queue as deep as the shared
- * ring, a gendisk whose limits keep every request within one blkif
+ * xen-blkfront blk-mq glue: one hardware queue per shared ring, as deep
+ * as the ring, a gendisk whose limits keep every request within one blkif
  * request (11 segments of at most one 4 KiB frame each, or the
  * negotiated number of indirect segments).
  */
@@ -13,10 +13,22 @@
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 				      const struct blk_mq_queue_data *bd)
 {
-	struct blkfront_info *info = hctx->queue->queuedata;
+	struct blkfront_queue *q = hctx->driver_data;
 
 	blk_mq_start_request(bd->rq);
-	return blkfront_submit(info, bd->rq);
+	return blkfront_submit(q, bd->rq);
+}
+
+/* Hardware queue n sends on ring n. */
+static int blkfront_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			      unsigned int hctx_idx)
+{
+	struct blkfront_info *info = data;
+
+	if (WARN_ON_ONCE(hctx_idx >= info->nr_queues))
+		return -EINVAL;
+	hctx->driver_data = &info->queues[hctx_idx];
+	return 0;
 }
 
 static void blkfront_complete_rq(struct request *rq)
@@ -42,6 +54,7 @@ static void blkfront_exit_request(struct blk_mq_tag_set *set,
 static const struct blk_mq_ops blkfront_mq_ops = {
 	.queue_rq	= blkfront_queue_rq,
 	.complete	= blkfront_complete_rq,
+	.init_hctx	= blkfront_init_hctx,
 	.init_request	= blkfront_init_request,
 	.exit_request	= blkfront_exit_request,
 };
@@ -105,8 +118,8 @@ int blkfront_disk_create(struct blkfront_info *info)
 
 	memset(set, 0, sizeof(*set));
 	set->ops = &blkfront_mq_ops;
-	set->nr_hw_queues = 1;
-	set->queue_depth = min_t(unsigned int, info->ring_size,
+	set->nr_hw_queues = info->nr_queues;
+	set->queue_depth = min_t(unsigned int, info->queues[0].ring_size,
 				 BLK_MQ_MAX_DEPTH);
 	set->numa_node = NUMA_NO_NODE;
 	set->flags = BLK_MQ_F_SHOULD_MERGE;

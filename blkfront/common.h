@@ -58,18 +58,49 @@ struct blkfront_cmd {
 	blk_status_t status;
 };
 
+struct blkfront_info;
+
+/**
+ * struct blkfront_queue - one ring, its event channel and its request ids;
+ *	one blk-mq hardware queue.
+ * @info: the device.
+ * @index: queue number (queue-<index>/ in xenstore with several queues).
+ * @lock: protects the ring and the ids.
+ * @front: our view of the shared ring; @front.sring is NULL when down.
+ * @ring_size: entries of the ring, also the number of request ids.
+ * @pending_op: per id: the blkif operation outstanding (the inner one of
+ *	an indirect request), or XENPV_BLKIF_OP_NONE.
+ * @rqs: per id: the blk-mq request outstanding under that id.
+ * @inflight: requests on the ring that were not answered yet.
+ * @ring: the shared ring pages (core).
+ * @evtchn: the event channel (core).
+ */
+struct blkfront_queue {
+	struct blkfront_info *info;
+	unsigned int index;
+	spinlock_t lock;		/* ring and request ids */
+	struct blkif_front_ring front;
+	unsigned int ring_size;
+	u8 *pending_op;
+	struct request **rqs;
+	unsigned int inflight;
+	struct xenpv_ring ring;
+	struct xenpv_evtchn evtchn;
+};
+
 /**
  * struct blkfront_info - one virtual block device.
  * @xd: the core's part; the driver data of the xenbus device.
  * @mutex: serialises connecting and tearing down (xenwatch, remove).
- * @lock: protects the ring and everything up to @broken.
- * @front: our view of the shared ring; @front.sring is NULL when down.
- * @ring_size: entries of the ring, also the number of request ids.
- * @pending_op: per id: the blkif operation outstanding, or
- *	XENPV_BLKIF_OP_NONE.
- * @rqs: per id: the blk-mq request outstanding under that id.
- * @inflight: requests on the ring that were not answered yet.
- * @running: new requests may be put on the ring.
+ * @lock: protects @running, @broken and @gd; may be taken inside a
+ *	queue's lock, never the other way round.
+ * @queues: @max_queues queue structs, allocated at probe and kept until
+ *	remove (blk-mq hardware queues point at them).
+ * @max_queues: entries of @queues: max_queues bounded by the CPUs.
+ * @nr_queues: queues set up (rings allocated), 0 when down; changed
+ *	under @mutex.
+ * @ring_order: each ring spans 2^@ring_order pages.
+ * @running: new requests may be put on the rings.
  * @broken: the backend broke the protocol; nothing more is accepted.
  * @flush_op: BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_WRITE_BARRIER, or 0 when
  *	the backend offers neither.
@@ -80,10 +111,9 @@ struct blkfront_cmd {
  *	indirect requests (then requests above BLKFRONT_SEGS segments are
  *	sent as BLKIF_OP_INDIRECT).
  * @indirect_pages: indirect pages per request, 0 without indirect.
- * @ring: the shared ring pages (core).
- * @evtchn: the event channel (core).
- * @drained: woken when @inflight drops to 0.
- * @broken_work: switches to Closing after the backend broke the ring.
+ * @drained: woken when a queue's inflight drops to 0.
+ * @broken_work: fails the requests of every queue and switches to
+ *	Closing after the backend broke a ring.
  * @flush_work: tells the block layer that flushes are off (after the
  *	backend refused one; changing queue limits may sleep).
  * @vdevice: the virtual-device number.
@@ -103,12 +133,11 @@ struct blkfront_cmd {
 struct blkfront_info {
 	struct xenpv_dev xd;
 	struct mutex mutex;		/* connect / teardown */
-	spinlock_t lock;		/* ring and request ids */
-	struct blkif_front_ring front;
-	unsigned int ring_size;
-	u8 *pending_op;
-	struct request **rqs;
-	unsigned int inflight;
+	spinlock_t lock;		/* running, broken, gd */
+	struct blkfront_queue *queues;
+	unsigned int max_queues;
+	unsigned int nr_queues;
+	unsigned int ring_order;
 	bool running;
 	bool broken;
 	u8 flush_op;
@@ -117,8 +146,6 @@ struct blkfront_info {
 	unsigned int max_segs;
 	unsigned int indirect_pages;
 
-	struct xenpv_ring ring;
-	struct xenpv_evtchn evtchn;
 	wait_queue_head_t drained;
 	struct work_struct broken_work;
 	struct work_struct flush_work;
@@ -145,10 +172,12 @@ static inline struct blkfront_info *blkfront_from_xd(struct xenpv_dev *xd)
 }
 
 /* ring.c */
-int blkfront_ring_setup(struct blkfront_info *info, unsigned int order);
+int blkfront_ring_setup(struct blkfront_info *info, unsigned int order,
+			unsigned int nr_queues);
 void blkfront_ring_teardown(struct blkfront_info *info);
-blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq);
-void blkfront_fail_all(struct blkfront_info *info);
+blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq);
+void blkfront_fail_all(struct blkfront_queue *q);
+void blkfront_fail_queues(struct blkfront_info *info);
 bool blkfront_idle(struct blkfront_info *info);
 void blkfront_show(struct xenpv_dev *xd, struct seq_file *m);
 int blkfront_cmd_init(struct blkfront_info *info, struct blkfront_cmd *cmd);

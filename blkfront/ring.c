@@ -2,10 +2,16 @@
 /*
  * xen-blkfront ring: building blkif requests and consuming responses.
  *
- * Request ids are blk-mq tags; the tag set is as deep as the ring, so an
- * id is never reused while its request is outstanding.  For each id the
- * operation sent is kept in @pending_op, which is what a response is
- * checked against before anything it names is touched.
+ * One ring and event channel per blk-mq hardware queue.  Request ids
+ * are blk-mq tags of that hardware queue; the tag set is as deep as a
+ * ring, so an id is never reused while its request is outstanding.  For
+ * each id the operation sent is kept in the queue's @pending_op, which
+ * is what a response is checked against before anything it names is
+ * touched.
+ *
+ * Locks: a queue's lock protects its ring and ids; info->lock protects
+ * running, broken and gd, and may be taken inside a queue's lock, never
+ * the other way round.
  *
  * The backend is not trusted: each response is copied off the shared
  * ring before it is looked at, the response producer is bounded by the
@@ -95,59 +101,71 @@ void blkfront_cmd_exit(struct blkfront_cmd *cmd)
 	cmd->sg = NULL;
 }
 
-/* Take the request off id @id; the caller holds info->lock. */
-static struct request *blkfront_take(struct blkfront_info *info,
+/* Take the request off id @id; the caller holds q->lock. */
+static struct request *blkfront_take(struct blkfront_queue *q,
 				     unsigned int id)
 {
-	struct request *rq = info->rqs[id];
+	struct request *rq = q->rqs[id];
 
-	info->rqs[id] = NULL;
-	info->pending_op[id] = XENPV_BLKIF_OP_NONE;
-	info->inflight--;
+	q->rqs[id] = NULL;
+	q->pending_op[id] = XENPV_BLKIF_OP_NONE;
+	q->inflight--;
 	return rq;
 }
 
 /**
- * blkfront_fail_all() - complete every outstanding request with an error.
- * @info: the device; the caller holds @info->lock.
+ * blkfront_fail_all() - complete every outstanding request of a queue
+ *	with an error.
+ * @q: the queue; the caller holds @q->lock.
  *
  * Used when the backend is gone or broken.  Grants the backend still maps
  * go to the kernel's deferred list (see xenpv_grant_revoke()).
  */
-void blkfront_fail_all(struct blkfront_info *info)
+void blkfront_fail_all(struct blkfront_queue *q)
 {
 	struct blkfront_cmd *cmd;
 	struct request *rq;
 	unsigned int id;
 
-	if (!info->pending_op)
+	if (!q->pending_op)
 		return;
-	for (id = 0; id < info->ring_size; id++) {
-		if (info->pending_op[id] == XENPV_BLKIF_OP_NONE)
+	for (id = 0; id < q->ring_size; id++) {
+		if (q->pending_op[id] == XENPV_BLKIF_OP_NONE)
 			continue;
-		rq = blkfront_take(info, id);
+		rq = blkfront_take(q, id);
 		cmd = blk_mq_rq_to_pdu(rq);
-		blkfront_revoke(info, cmd);
+		blkfront_revoke(q->info, cmd);
 		cmd->status = BLK_STS_IOERR;
 		blk_mq_complete_request(rq);
 	}
-	wake_up(&info->drained);
+	wake_up(&q->info->drained);
 }
 
-/* The backend broke the protocol; the caller holds info->lock. */
-static void blkfront_mark_broken(struct blkfront_info *info, const char *why,
+/*
+ * The backend broke the protocol on @q; the caller holds q->lock.  The
+ * other queues are failed by the work item (their locks are not taken
+ * here: two queues breaking at once must not wait for each other).
+ */
+static void blkfront_mark_broken(struct blkfront_queue *q, const char *why,
 				 long long a, long long b)
 {
-	if (info->broken)
+	struct blkfront_info *info = q->info;
+
+	spin_lock(&info->lock);
+	if (info->broken) {
+		spin_unlock(&info->lock);
+		blkfront_fail_all(q);
 		return;
+	}
 	info->broken = true;
 	info->running = false;
-	dev_err_ratelimited(&info->xd.xbdev->dev,
-			    "%s: backend broke the ring protocol: %s (%lld, %lld); failing I/O\n",
-			    info->name, why, a, b);
-	blkfront_fail_all(info);
 	if (info->gd)
 		blk_mq_stop_hw_queues(info->gd->queue);
+	spin_unlock(&info->lock);
+	dev_err_ratelimited(&info->xd.xbdev->dev,
+			    "%s: backend broke the ring protocol on queue %u: %s (%lld, %lld); failing I/O\n",
+			    info->name, q->index, why, a, b);
+	blkfront_fail_all(q);
 	schedule_work(&info->broken_work);
 }
 
@@ -180,12 +198,13 @@ static blk_status_t blkfront_status(struct blkfront_info *info,
 }
 
 /*
- * Consume the responses the backend produced; the caller holds the
- * lock.  Return: number consumed, or -errno when the device broke.
+ * Consume the responses the backend produced on @q; the caller holds
+ * q->lock.  Return: number consumed, or -errno when the device broke.
  */
-static int blkfront_consume(struct blkfront_info *info)
+static int blkfront_consume(struct blkfront_queue *q)
 {
-	struct blkif_front_ring *fr = &info->front;
+	struct blkfront_info *info = q->info;
+	struct blkif_front_ring *fr = &q->front;
 	struct blkif_response rsp;
 	struct blkfront_cmd *cmd;
 	struct request *rq;
@@ -197,9 +216,9 @@ static int blkfront_consume(struct blkfront_info *info)
 	prod = READ_ONCE(fr->sring->rsp_prod);
 	virt_rmb();	/* read the responses only after the producer */
 	n = xenpv_ring_rsp_check(prod, fr->rsp_cons, fr->req_prod_pvt,
-				 info->ring_size);
+				 q->ring_size);
 	if (n < 0) {
-		blkfront_mark_broken(info, "response producer out of range",
+		blkfront_mark_broken(q, "response producer out of range",
 				     prod, fr->rsp_cons);
 		return n;
 	}
@@ -207,15 +226,15 @@ static int blkfront_consume(struct blkfront_info *info)
 	for (i = fr->rsp_cons; i != prod; i++) {
 		RING_COPY_RESPONSE(fr, i, &rsp);
 		fr->rsp_cons = i + 1;
-		err = xenpv_blkif_rsp_validate(&rsp, info->ring_size,
-					       info->pending_op);
+		err = xenpv_blkif_rsp_validate(&rsp, q->ring_size,
+					       q->pending_op);
 		if (err) {
-			blkfront_mark_broken(info, "bad response id/op",
+			blkfront_mark_broken(q, "bad response id/op",
 					     rsp.id, rsp.operation);
 			return err;
 		}
-		op = info->pending_op[rsp.id];
-		rq = blkfront_take(info, rsp.id);
+		op = q->pending_op[rsp.id];
+		rq = blkfront_take(q, rsp.id);
 		cmd = blk_mq_rq_to_pdu(rq);
 		cmd->status = blkfront_status(info, &rsp, op);
 		if (!blkfront_revoke(info, cmd)) {
@@ -225,7 +244,7 @@ static int blkfront_consume(struct blkfront_info *info)
 		blk_mq_complete_request(rq);
 	}
 	if (kept) {
-		blkfront_mark_broken(info, "grant still mapped after response",
+		blkfront_mark_broken(q, "grant still mapped after response",
 				     prod, 0);
 		return -EBUSY;
 	}
@@ -234,132 +253,212 @@ static int blkfront_consume(struct blkfront_info *info)
 
 static irqreturn_t blkfront_interrupt(int irq, void *dev_id)
 {
-	struct blkfront_info *info = dev_id;
+	struct blkfront_queue *q = dev_id;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	unsigned long flags;
 	int more, n;
 
-	spin_lock_irqsave(&info->lock, flags);
-	if (!info->front.sring || info->broken)
+	spin_lock_irqsave(&q->lock, flags);
+	if (!q->front.sring || READ_ONCE(q->info->broken))
 		goto out_unlock;
 	do {
-		n = blkfront_consume(info);
+		n = blkfront_consume(q);
 		if (n < 0)
 			goto out_unlock;
 		if (n)
 			eoi = 0;
-		RING_FINAL_CHECK_FOR_RESPONSES(&info->front, more);
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->front, more);
 	} while (more);
-	if (!info->inflight)
-		wake_up(&info->drained);
+	if (!q->inflight)
+		wake_up(&q->info->drained);
 out_unlock:
-	spin_unlock_irqrestore(&info->lock, flags);
-	xenpv_evtchn_eoi(&info->evtchn, eoi);
+	spin_unlock_irqrestore(&q->lock, flags);
+	xenpv_evtchn_eoi(&q->evtchn, eoi);
 	return IRQ_HANDLED;
+}
+
+/**
+ * blkfront_fail_queues() - fail the outstanding requests of every queue.
+ * @info: the device; the caller holds @info->mutex.
+ */
+void blkfront_fail_queues(struct blkfront_info *info)
+{
+	struct blkfront_queue *q;
+	unsigned int i;
+
+	for (i = 0; i < info->nr_queues; i++) {
+		q = &info->queues[i];
+		spin_lock_irq(&q->lock);
+		blkfront_fail_all(q);
+		spin_unlock_irq(&q->lock);
+	}
 }
 
 /**
  * blkfront_idle() - no request is waiting for the backend.
  * @info: the device.
  *
- * Return: true when nothing is in flight (or the device broke).
+ * Return: true when nothing is in flight on any queue (or the device
+ * broke).
  */
 bool blkfront_idle(struct blkfront_info *info)
 {
+	struct blkfront_queue *q;
 	unsigned long flags;
-	bool idle;
+	unsigned int i;
+	bool idle = true;
 
-	spin_lock_irqsave(&info->lock, flags);
-	idle = !info->inflight || info->broken;
-	spin_unlock_irqrestore(&info->lock, flags);
+	if (READ_ONCE(info->broken))
+		return true;
+	for (i = 0; i < READ_ONCE(info->nr_queues) && idle; i++) {
+		q = &info->queues[i];
+		spin_lock_irqsave(&q->lock, flags);
+		idle = !q->inflight;
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
 	return idle;
 }
 
+/* Set up one queue's ring and channel; nothing stays allocated on error. */
+static int blkfront_queue_setup(struct blkfront_queue *q, unsigned int order,
+				unsigned int nr_queues)
+{
+	struct blkfront_info *info = q->info;
+	char name[XENPV_NAME_LEN];
+	struct blkif_sring *sring;
+	unsigned int size, id;
+	int err;
+
+	if (nr_queues > 1)
+		snprintf(name, sizeof(name), "ring-q%u", q->index);
+	else
+		strscpy(name, "ring", sizeof(name));
+	err = xenpv_ring_alloc(&info->xd, &q->ring, name, order);
+	if (err)
+		return err;
+	sring = q->ring.va;
+	size = __RING_SIZE(sring, xenpv_ring_bytes(&q->ring));
+
+	q->pending_op = kmalloc_array(size, sizeof(*q->pending_op),
+				      GFP_KERNEL);
+	q->rqs = kcalloc(size, sizeof(*q->rqs), GFP_KERNEL);
+	if (!q->pending_op || !q->rqs) {
+		err = -ENOMEM;
+		xenpv_dev_fatal(&info->xd, err, "allocating request ids");
+		goto out_free_ids;
+	}
+	for (id = 0; id < size; id++)
+		q->pending_op[id] = XENPV_BLKIF_OP_NONE;
+
+	spin_lock_irq(&q->lock);
+	XEN_FRONT_RING_INIT(&q->front, sring, xenpv_ring_bytes(&q->ring));
+	q->ring_size = size;
+	q->inflight = 0;
+	spin_unlock_irq(&q->lock);
+
+	if (nr_queues > 1)
+		snprintf(name, sizeof(name), "blkif-q%u", q->index);
+	else
+		strscpy(name, "blkif", sizeof(name));
+	err = xenpv_evtchn_alloc(&info->xd, &q->evtchn, name,
+				 blkfront_interrupt, q);
+	if (err)
+		goto out_detach;
+	return 0;
+
+out_detach:
+	spin_lock_irq(&q->lock);
+	q->front.sring = NULL;
+	spin_unlock_irq(&q->lock);
+out_free_ids:
+	kfree(q->rqs);
+	kfree(q->pending_op);
+	q->rqs = NULL;
+	q->pending_op = NULL;
+	xenpv_ring_free(&info->xd, &q->ring);
+	return err;
+}
+
+/* Fail what is left on one queue and free its ring and channel. */
+static void blkfront_queue_teardown(struct blkfront_queue *q)
+{
+	struct blkfront_info *info = q->info;
+
+	xenpv_evtchn_unbind(&info->xd, &q->evtchn);
+
+	spin_lock_irq(&q->lock);
+	blkfront_fail_all(q);
+	q->front.sring = NULL;
+	spin_unlock_irq(&q->lock);
+
+	kfree(q->rqs);
+	kfree(q->pending_op);
+	q->rqs = NULL;
+	q->pending_op = NULL;
+	q->ring_size = 0;
+	xenpv_ring_free(&info->xd, &q->ring);
+}
+
 /**
- * blkfront_ring_setup() - allocate the shared ring and the event channel.
+ * blkfront_ring_setup() - allocate the shared rings and event channels.
  * @info: the device, not set up.
- * @order: the ring spans 2^@order pages.
+ * @order: each ring spans 2^@order pages.
+ * @nr_queues: number of queues (rings), 1..@info->max_queues.
  *
  * Nothing is published; failures are reported fatal by the core.
  *
  * Context: process context, under @info->mutex.
  * Return: 0 or -errno (nothing stays allocated).
  */
-int blkfront_ring_setup(struct blkfront_info *info, unsigned int order)
+int blkfront_ring_setup(struct blkfront_info *info, unsigned int order,
+			unsigned int nr_queues)
 {
-	struct blkif_sring *sring;
-	unsigned int size, id;
+	unsigned int i;
 	int err;
 
-	err = xenpv_ring_alloc(&info->xd, &info->ring, "ring", order);
-	if (err)
-		return err;
-	sring = info->ring.va;
-	size = __RING_SIZE(sring, xenpv_ring_bytes(&info->ring));
-
-	info->pending_op = kmalloc_array(size, sizeof(*info->pending_op),
-					 GFP_KERNEL);
-	info->rqs = kcalloc(size, sizeof(*info->rqs), GFP_KERNEL);
-	if (!info->pending_op || !info->rqs) {
-		err = -ENOMEM;
-		xenpv_dev_fatal(&info->xd, err, "allocating request ids");
-		goto out_free_ids;
-	}
-	for (id = 0; id < size; id++)
-		info->pending_op[id] = XENPV_BLKIF_OP_NONE;
-
+	if (WARN_ON_ONCE(!nr_queues || nr_queues > info->max_queues))
+		return -EINVAL;
 	spin_lock_irq(&info->lock);
-	XEN_FRONT_RING_INIT(&info->front, sring, xenpv_ring_bytes(&info->ring));
-	info->ring_size = size;
-	info->inflight = 0;
 	info->broken = false;
 	info->running = false;
 	spin_unlock_irq(&info->lock);
 
-	err = xenpv_evtchn_alloc(&info->xd, &info->evtchn, "blkif",
-				 blkfront_interrupt, info);
-	if (err)
-		goto out_detach;
+	for (i = 0; i < nr_queues; i++) {
+		err = blkfront_queue_setup(&info->queues[i], order, nr_queues);
+		if (err)
+			goto out_teardown_queues;
+		/* blkfront_show() and blkfront_idle() see set-up queues only. */
+		WRITE_ONCE(info->nr_queues, i + 1);
+	}
+	info->ring_order = order;
 	return 0;
 
-out_detach:
-	spin_lock_irq(&info->lock);
-	info->front.sring = NULL;
-	spin_unlock_irq(&info->lock);
-out_free_ids:
-	kfree(info->rqs);
-	kfree(info->pending_op);
-	info->rqs = NULL;
-	info->pending_op = NULL;
-	xenpv_ring_free(&info->xd, &info->ring);
+out_teardown_queues:
+	blkfront_ring_teardown(info);
 	return err;
 }
 
 /**
- * blkfront_ring_teardown() - fail what is left and free ring and channel.
+ * blkfront_ring_teardown() - fail what is left, free rings and channels.
  * @info: the device; set up or not.
  *
- * Unbinds the event channel first (waiting for a running handler), so
- * no response is consumed while the ring goes away.
+ * Unbinds each event channel first (waiting for a running handler), so
+ * no response is consumed while its ring goes away.  The queue structs
+ * stay (blk-mq's hardware queues point at them until the disk is gone).
  *
  * Context: process context, under @info->mutex.
  */
 void blkfront_ring_teardown(struct blkfront_info *info)
 {
-	xenpv_evtchn_unbind(&info->xd, &info->evtchn);
+	unsigned int i;
 
 	spin_lock_irq(&info->lock);
 	info->running = false;
-	blkfront_fail_all(info);
-	info->front.sring = NULL;
 	spin_unlock_irq(&info->lock);
 
-	kfree(info->rqs);
-	kfree(info->pending_op);
-	info->rqs = NULL;
-	info->pending_op = NULL;
-	info->ring_size = 0;
-	xenpv_ring_free(&info->xd, &info->ring);
+	for (i = 0; i < info->nr_queues; i++)
+		blkfront_queue_teardown(&info->queues[i]);
+	WRITE_ONCE(info->nr_queues, 0);
 }
 
 /*
@@ -498,8 +597,8 @@ static void blkfront_rw_header(struct blkfront_info *info,
 }
 
 /**
- * blkfront_submit() - put one block request on the shared ring.
- * @info: the device.
+ * blkfront_submit() - put one block request on a queue's shared ring.
+ * @q: the queue of the request's hardware context.
  * @rq: a started request; its tag is the blkif id.
  *
  * Context: blk-mq dispatch (may not sleep).
@@ -508,9 +607,10 @@ static void blkfront_rw_header(struct blkfront_info *info,
  * operation the backend does not offer; BLK_STS_IOERR when the device is
  * not connected or broke.
  */
-blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq)
+blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq)
 {
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct blkfront_info *info = q->info;
 	struct blkif_request req = {};
 	unsigned int id = rq->tag;
 	unsigned int nseg = 0;
@@ -529,8 +629,8 @@ blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq)
 		break;
 	case REQ_OP_WRITE:
 		op = BLKIF_OP_WRITE;
-		if ((rq->cmd_flags & REQ_FUA) && info->fua && info->flush_op)
-			op = info->flush_op;
+		if ((rq->cmd_flags & REQ_FUA) && READ_ONCE(info->fua))
+			op = READ_ONCE(info->flush_op) ?: BLKIF_OP_WRITE;
 		ro = true;
 		break;
 	case REQ_OP_FLUSH:
@@ -558,34 +658,35 @@ blk_status_t blkfront_submit(struct blkfront_info *info, struct request *rq)
 	}
 	blkfront_rw_header(info, &req, rq, op, nseg);
 
-	spin_lock_irqsave(&info->lock, flags);
-	if (!info->running || info->broken || !info->front.sring) {
+	spin_lock_irqsave(&q->lock, flags);
+	if (!READ_ONCE(info->running) || READ_ONCE(info->broken) ||
+	    !q->front.sring) {
 		sts = BLK_STS_IOERR;
 		goto out_revoke;
 	}
-	if (RING_FULL(&info->front)) {
+	if (RING_FULL(&q->front)) {
 		sts = BLK_STS_DEV_RESOURCE;
 		goto out_revoke;
 	}
-	if (WARN_ON_ONCE(id >= info->ring_size ||
-			 info->pending_op[id] != XENPV_BLKIF_OP_NONE)) {
+	if (WARN_ON_ONCE(id >= q->ring_size ||
+			 q->pending_op[id] != XENPV_BLKIF_OP_NONE)) {
 		sts = BLK_STS_IOERR;
 		goto out_revoke;
 	}
-	*RING_GET_REQUEST(&info->front, info->front.req_prod_pvt) = req;
-	info->front.req_prod_pvt++;
-	info->pending_op[id] = op;
-	info->rqs[id] = rq;
-	info->inflight++;
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&info->front, notify);
-	spin_unlock_irqrestore(&info->lock, flags);
+	*RING_GET_REQUEST(&q->front, q->front.req_prod_pvt) = req;
+	q->front.req_prod_pvt++;
+	q->pending_op[id] = op;
+	q->rqs[id] = rq;
+	q->inflight++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->front, notify);
+	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (notify)
-		xenpv_evtchn_notify(&info->evtchn);
+		xenpv_evtchn_notify(&q->evtchn);
 	return BLK_STS_OK;
 
 out_revoke:
-	spin_unlock_irqrestore(&info->lock, flags);
+	spin_unlock_irqrestore(&q->lock, flags);
 	blkfront_revoke(info, cmd);
 	return sts;
 }
@@ -598,25 +699,35 @@ out_revoke:
 void blkfront_show(struct xenpv_dev *xd, struct seq_file *m)
 {
 	struct blkfront_info *info = blkfront_from_xd(xd);
+	unsigned int i, nr = READ_ONCE(info->nr_queues);
+	struct blkfront_queue *q;
 	unsigned long flags;
 
 	spin_lock_irqsave(&info->lock, flags);
 	seq_printf(m, "disk: %s vdevice %u sectors %llu sector-size %u\n",
 		   info->name, info->vdevice, info->sectors,
 		   info->sector_size);
-	if (!info->front.sring) {
-		seq_puts(m, "ring: not set up\n");
-	} else {
-		seq_printf(m, "ring: size %u req_prod_pvt %u rsp_cons %u sring req_prod %u rsp_prod %u\n",
-			   info->ring_size, info->front.req_prod_pvt,
-			   info->front.rsp_cons,
-			   READ_ONCE(info->front.sring->req_prod),
-			   READ_ONCE(info->front.sring->rsp_prod));
-	}
-	seq_printf(m, "in-flight: %u running: %d broken: %d flush-op: %u fua: %d\n",
-		   info->inflight, info->running, info->broken,
-		   info->flush_op, info->fua);
-	seq_printf(m, "segments: %u indirect-pages: %u\n", info->max_segs,
-		   info->indirect_pages);
+	seq_printf(m, "running: %d broken: %d flush-op: %u fua: %d\n",
+		   info->running, info->broken, info->flush_op, info->fua);
+	seq_printf(m, "segments: %u indirect-pages: %u queues: %u\n",
+		   info->max_segs, info->indirect_pages, nr);
 	spin_unlock_irqrestore(&info->lock, flags);
+
+	if (!nr)
+		seq_puts(m, "ring: not set up\n");
+	for (i = 0; i < nr; i++) {
+		q = &info->queues[i];
+		spin_lock_irqsave(&q->lock, flags);
+		if (!q->front.sring) {
+			seq_printf(m, "q%u: not set up\n", i);
+		} else {
+			seq_printf(m, "q%u: size %u req_prod_pvt %u rsp_cons %u sring req_prod %u rsp_prod %u in-flight %u\n",
+				   i, q->ring_size, q->front.req_prod_pvt,
+				   q->front.rsp_cons,
+				   READ_ONCE(q->front.sring->req_prod),
+				   READ_ONCE(q->front.sring->rsp_prod),
+				   q->inflight);
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
 }

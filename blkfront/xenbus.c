@@ -42,6 +42,16 @@ module_param_named(max_indirect_segments, blkfront_max_indirect, uint, 0444);
 MODULE_PARM_DESC(max_indirect_segments,
 		 "Maximum amount of segments in indirect requests. Default: 32");
 
+/*
+ * Hardware queues (rings) per device, as in-tree: the backend's
+ * multi-queue-max-queues and the online CPUs also apply.  0444; bounded
+ * once at load to 1..nr_cpu_ids.
+ */
+static unsigned int blkfront_max_queues = 4;
+module_param_named(max_queues, blkfront_max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues,
+		 "Maximum number of hardware queues/rings used per virtual disk. Default: 4");
+
 /* How long a closing backend gets to answer the requests in flight. */
 #define BLKFRONT_DRAIN_TIMEOUT	(10 * HZ)
 
@@ -145,22 +155,34 @@ static int blkfront_publish_refs(struct xenpv_dev *xd,
 				 struct xenbus_transaction xbt, void *arg)
 {
 	struct blkfront_info *info = arg;
-	int err;
+	struct blkfront_queue *q;
+	unsigned int i;
+	char *dir;
+	int err = 0;
 
-	err = xenpv_ring_publish(xd, xbt, NULL, "ring-ref", &info->ring);
-	if (err)
-		return err;
-	return xenpv_evtchn_publish(xd, xbt, NULL, "event-channel",
-				    &info->evtchn);
+	for (i = 0; i < info->nr_queues && !err; i++) {
+		q = &info->queues[i];
+		dir = xenpv_queue_dir(xd, false, i, info->nr_queues,
+				      GFP_KERNEL);
+		if (!dir)
+			return -ENOMEM;
+		err = xenpv_ring_publish(xd, xbt, dir, "ring-ref", &q->ring);
+		if (!err)
+			err = xenpv_evtchn_publish(xd, xbt, dir,
+						   "event-channel",
+						   &q->evtchn);
+		kfree(dir);
+	}
+	return err;
 }
 
-/* Backend waits for us: set up and publish the ring.  Under info->mutex. */
+/* Backend waits for us: set up and publish the rings.  Under info->mutex. */
 static void blkfront_talk(struct blkfront_info *info)
 {
 	struct xenpv_dev *xd = &info->xd;
-	struct xenpv_kv kv[2];
-	u32 be_order;
-	unsigned int order;
+	unsigned int order, nr, k = 0;
+	struct xenpv_kv kv[3];
+	u32 be_order, be_queues;
 	int err;
 
 	if (xenpv_our_state(xd) != XenbusStateInitialising)
@@ -169,23 +191,32 @@ static void blkfront_talk(struct blkfront_info *info)
 	xenpv_read_u32(xd, NULL, "max-ring-page-order", 0, 0,
 		       XENPV_RING_MAX_ORDER, &be_order);
 	order = min_t(unsigned int, be_order, max(blkfront_max_ring_order, 0));
+	xenpv_read_u32(xd, NULL, "multi-queue-max-queues", 0, 0, U32_MAX,
+		       &be_queues);
+	nr = xenpv_blkif_front_queues(be_queues, info->max_queues,
+				      num_online_cpus());
 
-	err = blkfront_ring_setup(info, order);
+	err = blkfront_ring_setup(info, order, nr);
 	if (err)
 		return;
 
-	xenpv_kv_set(&kv[0], "protocol", "%s", XEN_IO_PROTO_ABI_NATIVE);
-	xenpv_kv_set(&kv[1], "feature-persistent", "%u", 0);
-	err = xenpv_publish(xd, NULL, kv, ARRAY_SIZE(kv),
-			    blkfront_publish_refs, info);
+	xenpv_kv_set(&kv[k++], "protocol", "%s", XEN_IO_PROTO_ABI_NATIVE);
+	xenpv_kv_set(&kv[k++], "feature-persistent", "%u", 0);
+	/* One queue: the keys of a single-queue frontend, as in-tree. */
+	if (nr > 1)
+		xenpv_kv_set(&kv[k++], "multi-queue-num-queues", "%u", nr);
+	err = xenpv_publish(xd, NULL, kv, k, blkfront_publish_refs, info);
 	if (err) {
 		blkfront_ring_teardown(info);
 		return;
 	}
-	xenpv_feature_note(xd, "ring-page-order", "%u", order);
-	xenpv_feature_note(xd, "ring-entries", "%u", info->ring_size);
+	xenpv_feature_note(xd, "ring-page-order", "%u (backend %u)", order,
+			   be_order);
+	xenpv_feature_note(xd, "ring-entries", "%u", info->queues[0].ring_size);
+	xenpv_feature_note(xd, "queues", "%u (backend %u, max_queues %u)", nr,
+			   be_queues, info->max_queues);
 	xenpv_feature_note(xd, "feature-persistent", "0");
-	xenpv_set_state(xd, XenbusStateInitialised, "ring published");
+	xenpv_set_state(xd, XenbusStateInitialised, "rings published");
 }
 
 /* The backend's "sectors"; absent or malformed is an error. */
@@ -305,7 +336,7 @@ static void blkfront_disconnect(struct blkfront_info *info)
 	info->running = false;
 	spin_unlock_irq(&info->lock);
 
-	if (info->evtchn.bound &&
+	if (info->nr_queues &&
 	    !wait_event_timeout(info->drained, blkfront_idle(info),
 				BLKFRONT_DRAIN_TIMEOUT))
 		dev_warn(&info->xd.xbdev->dev,
@@ -365,6 +396,10 @@ static void blkfront_broken_work(struct work_struct *work)
 	struct blkfront_info *info = container_of(work, struct blkfront_info,
 						  broken_work);
 
+	/* The queue that broke is failed already; the others now. */
+	mutex_lock(&info->mutex);
+	blkfront_fail_queues(info);
+	mutex_unlock(&info->mutex);
 	xenpv_dev_error(&info->xd, -EPROTO, "%s: backend broke the ring",
 			info->name);
 	xenpv_set_state(&info->xd, XenbusStateClosing, "backend broke ring");
@@ -384,11 +419,24 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 			  const struct xenbus_device_id *id)
 {
 	struct blkfront_info *info;
+	unsigned int i;
 	int err;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
+	info->max_queues = blkfront_max_queues;
+	info->queues = kcalloc(info->max_queues, sizeof(*info->queues),
+			       GFP_KERNEL);
+	if (!info->queues) {
+		kfree(info);
+		return -ENOMEM;
+	}
+	for (i = 0; i < info->max_queues; i++) {
+		info->queues[i].info = info;
+		info->queues[i].index = i;
+		spin_lock_init(&info->queues[i].lock);
+	}
 	mutex_init(&info->mutex);
 	spin_lock_init(&info->lock);
 	init_waitqueue_head(&info->drained);
@@ -399,7 +447,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	err = xenpv_dev_init(&info->xd, xbdev, XENPV_FRONTEND,
 			     &blkfront_xd_ops);
 	if (err)
-		goto out_free_info;
+		goto out_destroy_mutex;
 	err = blkfront_parse_vdevice(info);
 	if (err)
 		goto out_destroy_xd;
@@ -426,8 +474,9 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 
 out_destroy_xd:
 	xenpv_dev_destroy(&info->xd);
-out_free_info:
+out_destroy_mutex:
 	mutex_destroy(&info->mutex);
+	kfree(info->queues);
 	kfree(info);
 	return err;
 }
@@ -452,6 +501,7 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 	blkfront_release_minors(info);
 	xenpv_dev_destroy(xd);
 	mutex_destroy(&info->mutex);
+	kfree(info->queues);
 	kfree(info);
 }
 
@@ -488,6 +538,13 @@ static int __init blkfront_init(void)
 		pr_info("Invalid max_ring_page_order %d, using %d\n",
 			blkfront_max_ring_order, XENPV_RING_MAX_ORDER);
 		blkfront_max_ring_order = XENPV_RING_MAX_ORDER;
+	}
+
+	if (!blkfront_max_queues || blkfront_max_queues > nr_cpu_ids) {
+		pr_info("Invalid max_queues %u, using %u\n",
+			blkfront_max_queues,
+			blkfront_max_queues ? nr_cpu_ids : 1);
+		blkfront_max_queues = blkfront_max_queues ? nr_cpu_ids : 1;
 	}
 
 	err = register_blkdev(XENVBD_MAJOR, "xvd");
