@@ -10,6 +10,9 @@
 #include <linux/module.h>
 #include <xen/interface/io/blkif.h>
 
+/* Sectors per discard request (4 GiB less one block of 512 bytes). */
+#define BLKFRONT_MAX_DISCARD_SECTORS	(UINT_MAX >> SECTOR_SHIFT)
+
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 				      const struct blk_mq_queue_data *bd)
 {
@@ -78,15 +81,25 @@ static void blkfront_limits(struct blkfront_info *info,
 		.write_cache		= info->flush_op != 0,
 		.fua			= info->flush_op && info->fua,
 	};
+	if (info->discard) {
+		l->max_discard_sectors = BLKFRONT_MAX_DISCARD_SECTORS;
+		l->discard_granularity = info->discard_lim.granularity;
+		l->discard_alignment = info->discard_lim.alignment;
+		if (info->discard_lim.secure)
+			l->max_secure_erase_sectors =
+				BLKFRONT_MAX_DISCARD_SECTORS;
+	}
 }
 
 /**
- * blkfront_disk_set_flush() - tell the block layer about cache flushes.
- * @info: the device with a disk; @info->flush_op and @info->fua decide.
+ * blkfront_disk_update_limits() - tell the block layer about cache flushes
+ *	and discards, after the backend refused one of them.
+ * @info: the device with a disk; @info->flush_op, @info->fua and
+ *	@info->discard decide.
  *
  * Context: process context, under @info->mutex.
  */
-void blkfront_disk_set_flush(struct blkfront_info *info)
+void blkfront_disk_update_limits(struct blkfront_info *info)
 {
 	struct xenpv_queue_limits l;
 
@@ -94,7 +107,7 @@ void blkfront_disk_set_flush(struct blkfront_info *info)
 		return;
 	blkfront_limits(info, &l);
 	if (xenpv_blk_update_limits(info->gd->queue, &l))
-		dev_warn(&info->xd.xbdev->dev, "%s: cannot update the cache mode\n",
+		dev_warn(&info->xd.xbdev->dev, "%s: cannot update the queue limits\n",
 			 info->name);
 }
 

@@ -111,11 +111,14 @@ struct blkfront_queue {
  *	indirect requests (then requests above BLKFRONT_SEGS segments are
  *	sent as BLKIF_OP_INDIRECT).
  * @indirect_pages: indirect pages per request, 0 without indirect.
+ * @discard: discard requests are sent (feature-discard, sane limits;
+ *	cleared when the backend refuses one).
+ * @discard_lim: granularity, alignment and secure erase, from the backend.
  * @drained: woken when a queue's inflight drops to 0.
  * @broken_work: fails the requests of every queue and switches to
  *	Closing after the backend broke a ring.
- * @flush_work: tells the block layer that flushes are off (after the
- *	backend refused one; changing queue limits may sleep).
+ * @limits_work: tells the block layer that flushes or discards are off
+ *	(after the backend refused one; changing queue limits may sleep).
  * @vdevice: the virtual-device number.
  * @first_minor: first minor of the disk under XENVBD_MAJOR.
  * @nr_minors: minors reserved for the disk and its partitions.
@@ -145,10 +148,12 @@ struct blkfront_info {
 	u32 be_indirect;
 	unsigned int max_segs;
 	unsigned int indirect_pages;
+	bool discard;
+	struct xenpv_blk_discard discard_lim;
 
 	wait_queue_head_t drained;
 	struct work_struct broken_work;
-	struct work_struct flush_work;
+	struct work_struct limits_work;
 
 	u32 vdevice;
 	unsigned int first_minor;
@@ -187,6 +192,6 @@ void blkfront_cmd_exit(struct blkfront_cmd *cmd);
 int blkfront_disk_create(struct blkfront_info *info);
 void blkfront_disk_remove(struct blkfront_info *info);
 void blkfront_disk_resize(struct blkfront_info *info, u64 sectors);
-void blkfront_disk_set_flush(struct blkfront_info *info);
+void blkfront_disk_update_limits(struct blkfront_info *info);
 
 #endif /* _XENPV_BLKFRONT_COMMON_H */

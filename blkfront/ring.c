@@ -184,9 +184,16 @@ static blk_status_t blkfront_status(struct blkfront_info *info,
 				 info->name,
 				 op == BLKIF_OP_WRITE_BARRIER ?
 				 "barriers" : "cache flushes");
-			info->flush_op = 0;
-			info->fua = false;
-			schedule_work(&info->flush_work);
+			WRITE_ONCE(info->flush_op, 0);
+			WRITE_ONCE(info->fua, false);
+			schedule_work(&info->limits_work);
+		}
+		if (op == BLKIF_OP_DISCARD && info->discard) {
+			dev_warn(&info->xd.xbdev->dev,
+				 "%s: backend refused a discard, disabling discards\n",
+				 info->name);
+			WRITE_ONCE(info->discard, false);
+			schedule_work(&info->limits_work);
 		}
 		return BLK_STS_NOTSUPP;
 	default:
@@ -596,6 +603,19 @@ static void blkfront_rw_header(struct blkfront_info *info,
 	req->u.rw.sector_number = blk_rq_pos(rq);
 }
 
+/* A discard (or, with BLKIF_DISCARD_SECURE, a secure erase): no data. */
+static void blkfront_discard_header(struct blkif_request *req,
+				    struct request *rq)
+{
+	struct blkif_request_discard *d = XENPV_BLKIF_DISCARD(req);
+
+	req->operation = BLKIF_OP_DISCARD;
+	d->flag = req_op(rq) == REQ_OP_SECURE_ERASE ? BLKIF_DISCARD_SECURE : 0;
+	d->id = rq->tag;
+	d->sector_number = blk_rq_pos(rq);
+	d->nr_sectors = blk_rq_sectors(rq);
+}
+
 /**
  * blkfront_submit() - put one block request on a queue's shared ring.
  * @q: the queue of the request's hardware context.
@@ -638,6 +658,16 @@ blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq)
 		if (!op)
 			return BLK_STS_NOTSUPP;
 		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+		if (!READ_ONCE(info->discard))
+			return BLK_STS_NOTSUPP;
+		if (req_op(rq) == REQ_OP_SECURE_ERASE &&
+		    !info->discard_lim.secure)
+			return BLK_STS_NOTSUPP;
+		op = BLKIF_OP_DISCARD;
+		blkfront_discard_header(&req, rq);
+		goto queue;
 	default:
 		return BLK_STS_NOTSUPP;
 	}
@@ -658,6 +688,7 @@ blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq)
 	}
 	blkfront_rw_header(info, &req, rq, op, nseg);
 
+queue:
 	spin_lock_irqsave(&q->lock, flags);
 	if (!READ_ONCE(info->running) || READ_ONCE(info->broken) ||
 	    !q->front.sring) {

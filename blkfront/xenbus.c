@@ -151,6 +151,40 @@ static void blkfront_release_minors(struct blkfront_info *info)
 	mutex_unlock(&blkfront_disks_lock);
 }
 
+/*
+ * Ring keys of an earlier connection (another queue count or ring order,
+ * before an rmmod/modprobe with other parameters) would mislead the
+ * backend: remove them in the publishing transaction, before the new
+ * ones are written.  multi-queue-num-queues was just written when there
+ * are several queues.
+ */
+static int blkfront_remove_stale(struct xenpv_dev *xd,
+				 struct xenbus_transaction xbt,
+				 unsigned int nr_queues)
+{
+	const char *node = xd->xbdev->nodename;
+	unsigned int i, n;
+	char **dir;
+	int err = 0;
+
+	dir = xenbus_directory(xbt, node, "", &n);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir) == -ENOENT ? 0 : PTR_ERR(dir);
+	for (i = 0; i < n && !err; i++) {
+		if (strncmp(dir[i], "queue-", 6) &&
+		    strncmp(dir[i], "ring-ref", 8) &&
+		    strcmp(dir[i], "event-channel") &&
+		    strcmp(dir[i], "ring-page-order") &&
+		    (nr_queues > 1 || strcmp(dir[i], "multi-queue-num-queues")))
+			continue;
+		err = xenbus_rm(xbt, node, dir[i]);
+		if (err == -ENOENT)
+			err = 0;
+	}
+	kfree(dir);
+	return err;
+}
+
 static int blkfront_publish_refs(struct xenpv_dev *xd,
 				 struct xenbus_transaction xbt, void *arg)
 {
@@ -158,8 +192,9 @@ static int blkfront_publish_refs(struct xenpv_dev *xd,
 	struct blkfront_queue *q;
 	unsigned int i;
 	char *dir;
-	int err = 0;
+	int err;
 
+	err = blkfront_remove_stale(xd, xbt, info->nr_queues);
 	for (i = 0; i < info->nr_queues && !err; i++) {
 		q = &info->queues[i];
 		dir = xenpv_queue_dir(xd, false, i, info->nr_queues,
@@ -232,6 +267,29 @@ static int blkfront_read_sectors(struct blkfront_info *info, u64 *sectors)
 	return err;
 }
 
+/* feature-discard and its limits; refused limits: no discard at all. */
+static void blkfront_read_discard(struct blkfront_info *info)
+{
+	struct xenpv_dev *xd = &info->xd;
+	u32 gran, align;
+	bool secure;
+
+	info->discard = false;
+	if (!xenpv_read_bool(xd, NULL, "feature-discard", false))
+		return;
+	xenpv_read_u32(xd, NULL, "discard-granularity", 0, 0, U32_MAX, &gran);
+	xenpv_read_u32(xd, NULL, "discard-alignment", 0, 0, U32_MAX, &align);
+	secure = xenpv_read_bool(xd, NULL, "discard-secure", false);
+	if (xenpv_blkif_discard_limits(gran, align, secure, info->sector_size,
+				       &info->discard_lim)) {
+		dev_warn(&xd->xbdev->dev,
+			 "%s: discard-granularity %u / discard-alignment %u unusable, not discarding\n",
+			 info->name, gran, align);
+		return;
+	}
+	info->discard = true;
+}
+
 /* Read the disk parameters the backend published.  Under info->mutex. */
 static int blkfront_read_params(struct blkfront_info *info)
 {
@@ -279,6 +337,8 @@ static int blkfront_read_params(struct blkfront_info *info)
 		info->fua = !info->indirect_pages;
 	}
 
+	blkfront_read_discard(info);
+
 	xenpv_feature_note(xd, "sectors", "%llu", info->sectors);
 	xenpv_feature_note(xd, "sector-size", "%u/%u", lss, pss);
 	xenpv_feature_note(xd, "info", "%#x%s%s%s", info->vdisk_info,
@@ -291,7 +351,51 @@ static int blkfront_read_params(struct blkfront_info *info)
 	xenpv_feature_note(xd, "flush", "%s",
 			   info->flush_op == BLKIF_OP_FLUSH_DISKCACHE ?
 			   "flush-cache" : info->flush_op ? "barrier" : "none");
+	if (info->discard)
+		xenpv_feature_note(xd, "discard", "granularity %u alignment %u%s",
+				   info->discard_lim.granularity,
+				   info->discard_lim.alignment,
+				   info->discard_lim.secure ? " secure" : "");
+	else
+		xenpv_feature_note(xd, "discard", "none");
 	return 0;
+}
+
+/* The negotiated features: one line per device and connection. */
+static void blkfront_print_features(struct blkfront_info *info)
+{
+	const char *flush;
+	char ind[32], disc[48];
+
+	switch (info->flush_op) {
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		flush = "flush diskcache: enabled";
+		break;
+	case BLKIF_OP_WRITE_BARRIER:
+		flush = info->fua ? "barrier: enabled (fua)" :
+				    "barrier: enabled";
+		break;
+	default:
+		flush = "flush diskcache: disabled";
+		break;
+	}
+	if (info->indirect_pages)
+		snprintf(ind, sizeof(ind), "enabled (%u segments)",
+			 info->max_segs);
+	else
+		strscpy(ind, "disabled", sizeof(ind));
+	if (info->discard)
+		snprintf(disc, sizeof(disc), "enabled (granularity %u%s)",
+			 info->discard_lim.granularity,
+			 info->discard_lim.secure ? ", secure" : "");
+	else
+		strscpy(disc, "disabled", sizeof(disc));
+
+	dev_info(&info->xd.xbdev->dev,
+		 "%s: %llu sectors of %u bytes%s; %s; persistent grants: disabled; indirect descriptors: %s; queues: %u; ring order: %u; discard: %s; bounce buffer: disabled\n",
+		 info->name, info->sectors, info->sector_size,
+		 info->vdisk_info & VDISK_READONLY ? ", read-only" : "",
+		 flush, ind, info->nr_queues, info->ring_order, disc);
 }
 
 /* Backend connected: add the disk, or notice a resize.  Under mutex. */
@@ -319,9 +423,7 @@ static void blkfront_connect(struct blkfront_info *info)
 		return;
 	}
 	xenpv_set_state(xd, XenbusStateConnected, "disk added");
-	dev_info(&xd->xbdev->dev, "%s: %llu sectors of %u bytes%s\n",
-		 info->name, info->sectors, info->sector_size,
-		 info->vdisk_info & VDISK_READONLY ? ", read-only" : "");
+	blkfront_print_features(info);
 }
 
 /*
@@ -405,13 +507,13 @@ static void blkfront_broken_work(struct work_struct *work)
 	xenpv_set_state(&info->xd, XenbusStateClosing, "backend broke ring");
 }
 
-static void blkfront_flush_work(struct work_struct *work)
+static void blkfront_limits_work(struct work_struct *work)
 {
 	struct blkfront_info *info = container_of(work, struct blkfront_info,
-						  flush_work);
+						  limits_work);
 
 	mutex_lock(&info->mutex);
-	blkfront_disk_set_flush(info);
+	blkfront_disk_update_limits(info);
 	mutex_unlock(&info->mutex);
 }
 
@@ -441,7 +543,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	spin_lock_init(&info->lock);
 	init_waitqueue_head(&info->drained);
 	INIT_WORK(&info->broken_work, blkfront_broken_work);
-	INIT_WORK(&info->flush_work, blkfront_flush_work);
+	INIT_WORK(&info->limits_work, blkfront_limits_work);
 	INIT_LIST_HEAD(&info->node);
 
 	err = xenpv_dev_init(&info->xd, xbdev, XENPV_FRONTEND,
@@ -494,7 +596,7 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 	blkfront_disconnect(info);
 	mutex_unlock(&info->mutex);
 	cancel_work_sync(&info->broken_work);
-	cancel_work_sync(&info->flush_work);
+	cancel_work_sync(&info->limits_work);
 	if (xenpv_our_state(xd) != XenbusStateClosed)
 		xenpv_frontend_closed(xd, "removed");
 

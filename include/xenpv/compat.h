@@ -169,6 +169,8 @@ struct ioctl_evtchn_bind {
  * @dma_alignment: buffer alignment mask.
  * @max_discard_sectors: 0 when the device cannot discard.
  * @discard_granularity: bytes.
+ * @discard_alignment: bytes (offset of the first discard granule).
+ * @max_secure_erase_sectors: 0 when the device cannot secure-erase.
  * @write_cache: the device has a volatile cache (flush requests).
  * @fua: it honours REQ_FUA.
  */
@@ -182,6 +184,8 @@ struct xenpv_queue_limits {
 	unsigned int dma_alignment;
 	unsigned int max_discard_sectors;
 	unsigned int discard_granularity;
+	unsigned int discard_alignment;
+	unsigned int max_secure_erase_sectors;
 	bool write_cache;
 	bool fua;
 };
@@ -199,6 +203,8 @@ static inline void xenpv_to_queue_limits(struct queue_limits *lim,
 	lim->dma_alignment = l->dma_alignment;
 	lim->max_hw_discard_sectors = l->max_discard_sectors;
 	lim->discard_granularity = l->discard_granularity;
+	lim->discard_alignment = l->discard_alignment;
+	lim->max_secure_erase_sectors = l->max_secure_erase_sectors;
 	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
 			   BLK_FEAT_ROTATIONAL);
 	if (l->write_cache)
@@ -255,6 +261,8 @@ static inline int xenpv_blk_update_limits(struct request_queue *q,
 	blk_queue_dma_alignment(q, l->dma_alignment);
 	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
 	q->limits.discard_granularity = l->discard_granularity;
+	q->limits.discard_alignment = l->discard_alignment;
+	blk_queue_max_secure_erase_sectors(q, l->max_secure_erase_sectors);
 	blk_queue_write_cache(q, l->write_cache, l->write_cache && l->fua);
 	return 0;
 }
