@@ -1,7 +1,15 @@
 # blk-features: the backend publishes the keys Linux's blkback does, with
 # values that match the loop device, and the frontend uses them: indirect
 # requests (large direct I/O, data verified), multiple queues when both
-# sides offer them.
+# sides offer them, the ring order it was allowed.  Checked with the
+# frontend's default parameters, then with the frontend module loaded
+# again with "max_ring_page_order=4 max_queues=2" and with
+# "max_ring_page_order=2 max_queues=1 max_indirect_segments=256" (each
+# time: xenstore keys, sysfs queue limits and hardware queues, the
+# frontend's connect line in the domU's log, 4 MiB of direct I/O compared
+# by sha256 in the domU and in the backing file); last the defaults are
+# loaded again for the scenarios that follow.
+# timeout: 900
 domu_up
 id=$(domid_of)
 be=/local/domain/0/backend/vbd/$id/51712
@@ -15,33 +23,100 @@ done
 size=$(stat -c %s "$DISK_IMG")
 assert_eq "$(key sectors)" "$((size / 512))" "sectors vs the backing file"
 assert_eq "$(key sector-size)" 512 "sector-size of a loop device"
-[ "$(key feature-max-indirect-segments)" -ge 32 ] || fail "feature-max-indirect-segments $(key feature-max-indirect-segments)"
-echo "frontend: queues=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1) ring-page-order=$(xenstore-read "$fe/ring-page-order" 2>/dev/null || echo 0) persistent=$(xenstore-read "$fe/feature-persistent" 2>/dev/null)"
-out=$(domu_run -t 120 'set -e
-echo "max_segments $(cat /sys/block/xvda/queue/max_segments)"
-echo "hw_queues $(ls -d /sys/block/xvda/mq/* | wc -l)"
+be_ind=$(key feature-max-indirect-segments)
+be_mq=$(key multi-queue-max-queues)
+be_order=$(key max-ring-page-order)
+[ "$be_ind" -ge 32 ] || fail "feature-max-indirect-segments $be_ind"
+cpus=$(domu_run -t 30 'grep -c ^processor /proc/cpuinfo') || fail "cannot count the domU's CPUs"
+log "backend: indirect $be_ind, queues $be_mq, ring order $be_order; domU CPUs $cpus"
+
+min() { local m=$1 v; for v in "$@"; do [ "$v" -lt "$m" ] && m=$v; done; echo "$m"; }
+
+# check LABEL ORDER QUEUES INDIRECT OFFSET_MIB: the frontend's parameters
+# (as it was loaded) and where the 4 MiB of test data go.
+check() {
+	local label=$1 p_order=$2 p_queues=$3 p_ind=$4 off=$5 out
+	local w_order w_nq w_segs order nq segs hw line w r
+	w_order=$(min "$p_order" "$be_order")
+	w_nq=$(min "$p_queues" "$be_mq" "$cpus")
+	w_segs=11
+	[ "$be_ind" -gt 11 ] && [ "$p_ind" -gt 11 ] && w_segs=$(min "$be_ind" "$p_ind")
+	order=$(xenstore-read "$fe/ring-page-order" 2>/dev/null || echo 0)
+	nq=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)
+	echo "[$label] frontend keys: ring-page-order=$order multi-queue-num-queues=$nq persistent=$(xenstore-read "$fe/feature-persistent" 2>/dev/null)"
+	assert_eq "$order" "$w_order" "[$label] ring-page-order"
+	assert_eq "$nq" "$w_nq" "[$label] multi-queue-num-queues"
+	if [ "$nq" -gt 1 ]; then
+		for q in $(seq 0 $((nq - 1))); do
+			xenstore-read "$fe/queue-$q/event-channel" >/dev/null 2>&1 ||
+				fail "[$label] no queue-$q/event-channel"
+		done
+	fi
+	out=$(domu_run -t 180 "set -e
+[ -b /dev/xvda ] || { echo 'ERR no /dev/xvda'; exit 1; }
+echo \"max_segments \$(cat /sys/block/xvda/queue/max_segments)\"
+echo \"max_hw_sectors_kb \$(cat /sys/block/xvda/queue/max_hw_sectors_kb)\"
+echo \"hw_queues \$(ls -d /sys/block/xvda/mq/* | wc -l)\"
+echo \"line \$(dmesg | grep 'xvda: .*indirect descriptors:' | tail -n 1)\"
 dd if=/dev/urandom of=/tmp/big bs=1M count=4 2>/dev/null
-echo "W $(sha256sum </tmp/big | cut -c1-64)"
-dd if=/tmp/big of=/dev/xvda bs=1M seek=40 oflag=direct conv=notrunc 2>/dev/null
+echo \"W \$(sha256sum </tmp/big | cut -c1-64)\"
+dd if=/tmp/big of=/dev/xvda bs=1M seek=$off oflag=direct conv=notrunc 2>/dev/null
 rm -f /tmp/big
-echo "R $(dd if=/dev/xvda bs=1M skip=40 count=4 iflag=direct 2>/dev/null | sha256sum | cut -c1-64)"') ||
-	fail "I/O in the domU failed: $out"
-echo "$out"
-segs=$(echo "$out" | sed -n 's/^max_segments //p')
-# Our blkfront does not do indirect requests or multiple queues yet.
-if [ "$FRONT" = xenpv ]; then
-	log "front xenpv: indirect and multi-queue checks left out (not in our blkfront yet)"
-else
-	[ "${segs:-0}" -gt 11 ] || fail "the frontend did not negotiate indirect segments (max_segments $segs)"
+echo \"R \$(dd if=/dev/xvda bs=1M skip=$off count=4 iflag=direct 2>/dev/null | sha256sum | cut -c1-64)\"") ||
+		fail "[$label] I/O in the domU failed: $out"
+	echo "$out"
+	segs=$(echo "$out" | sed -n 's/^max_segments //p')
+	hw=$(echo "$out" | sed -n 's/^hw_queues //p')
+	line=$(echo "$out" | sed -n 's/^line //p')
+	assert_eq "$segs" "$w_segs" "[$label] max_segments (indirect segments negotiated)"
+	assert_eq "$(echo "$out" | sed -n 's/^max_hw_sectors_kb //p')" "$((w_segs * 4))" "[$label] max_hw_sectors_kb"
+	assert_eq "$hw" "$w_nq" "[$label] blk-mq hardware queues"
+	[ -n "$line" ] || fail "[$label] no connect line with the features in the domU's log"
+	if [ "$w_segs" -gt 11 ]; then
+		echo "$line" | grep -q "indirect descriptors: enabled" || fail "[$label] connect line: $line"
+	else
+		echo "$line" | grep -q "indirect descriptors: disabled" || fail "[$label] connect line: $line"
+	fi
+	if [ "$FRONT" = xenpv ]; then
+		# Ours also names the numbers.
+		if [ "$w_segs" -gt 11 ]; then
+			echo "$line" | grep -q "indirect descriptors: enabled ($w_segs segments)" ||
+				fail "[$label] connect line: $line"
+		fi
+		echo "$line" | grep -q "queues: $w_nq; ring order: $w_order;" || fail "[$label] connect line: $line"
+		echo "$line" | grep -q "flush diskcache: enabled" || fail "[$label] connect line: $line"
+	fi
+	w=$(echo "$out" | sed -n 's/^W //p')
+	r=$(echo "$out" | sed -n 's/^R //p')
+	[ "${#w}" = 64 ] || fail "[$label] no checksum of the written data: $out"
+	assert_eq "$r" "$w" "[$label] data of 1 MiB direct I/O (indirect requests)"
+	assert_eq "$(dd if="$DISK_IMG" bs=1M skip="$off" count=4 2>/dev/null | sha256sum | cut -c1-64)" "$w" \
+		"[$label] backing file"
+}
+
+# reload PARAMS: load the frontend module again with these parameters and
+# wait for the disk.
+reload() {
+	local out
+	out=$(domu_run -t 120 "rmmod xen_blkfront || exit 1
+for i in \$(seq 1 40); do [ -b /dev/xvda ] || break; sleep 0.5; done
+[ -b /dev/xvda ] && { echo 'ERR xvda still there after rmmod'; exit 1; }
+modprobe xen-blkfront $1 || exit 1
+for i in \$(seq 1 120); do [ -b /dev/xvda ] && exit 0; sleep 0.5; done
+echo 'ERR no xvda after modprobe'; exit 1") || fail "reloading the frontend with '$1' failed: $out"
+	wait_for 30 sh -c "[ \"\$(xenstore-read $be/state)\" = 4 ]" || fail "backend not Connected after the reload"
+}
+
+check default 0 4 32 40
+
+if ! domu_run -t 20 '[ -e /sys/module/xen_blkfront/refcnt ]' >/dev/null; then
+	[ "$FRONT" = xenpv ] && fail "our xen-blkfront is not a loadable module in the domU"
+	log "the domU's xen-blkfront is built in: parameter variants left out"
+	exit 0
 fi
-w=$(echo "$out" | sed -n 's/^W //p')
-assert_eq "$(echo "$out" | sed -n 's/^R //p')" "$w" "data of 1 MiB direct I/O (indirect requests)"
-assert_eq "$(dd if="$DISK_IMG" bs=1M skip=40 count=4 2>/dev/null | sha256sum | cut -c1-64)" "$w" "backing file"
-mq=$(key multi-queue-max-queues)
-nq=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)
-hw=$(echo "$out" | sed -n 's/^hw_queues //p')
-echo "multi-queue-max-queues $mq, frontend queues $nq, domU hw queues $hw"
-[ "$nq" -le "$mq" ] || fail "frontend uses $nq queues, more than the $mq offered"
-if [ "$mq" -gt 1 ] && [ "$FRONT" != xenpv ]; then
-	[ "$nq" -gt 1 ] || fail "backend offers $mq queues but the 2-vCPU domU uses one"
-fi
+reload "max_ring_page_order=4 max_queues=2"
+check "max_ring_page_order=4 max_queues=2" 4 2 32 44
+reload "max_ring_page_order=2 max_queues=1 max_indirect_segments=256"
+check "max_ring_page_order=2 max_queues=1 max_indirect_segments=256" 2 1 256 48
+reload ""
+log "defaults loaded again"
