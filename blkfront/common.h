@@ -31,6 +31,21 @@
 #define XENVBD_MAJOR		XENPV_VDEV_XVD_MAJOR	/* the xvd disks */
 #define BLKFRONT_SEGS		BLKIF_MAX_SEGMENTS_PER_REQUEST
 
+/**
+ * struct blkfront_pgnt - a page of ours that carries data for the backend
+ *	in copy mode (persistent grants or bounce buffers).
+ * @node: on the queue's free list while not used by a request.
+ * @page: the page, zeroed when allocated; only ever holds this disk's data.
+ * @gref: its grant, valid while @granted.
+ * @granted: granted to the backend (persistent grants stay granted).
+ */
+struct blkfront_pgnt {
+	struct list_head node;
+	struct page *page;
+	grant_ref_t gref;
+	bool granted;
+};
+
 /* Indirect pages a request may use (the request layout's limit). */
 #define BLKFRONT_INDIRECT_PAGES	BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST
 
@@ -46,6 +61,12 @@
  *	deferred list because the backend kept it mapped.
  * @indirect_gref: grants of @indirect, read-only for the backend.
  * @nr_indirect: valid entries of @indirect_gref.
+ * @pg: copy mode: the page carrying each segment's data (as many
+ *	entries as @sg), @nr_pg valid.
+ * @nr_pg: valid entries of @pg.
+ * @ind_pg: persistent grants: the pages holding the segment descriptors
+ *	(then used instead of @indirect), @nr_ind_pg valid.
+ * @nr_ind_pg: valid entries of @ind_pg.
  * @status: the completion status handed to blk_mq_end_request().
  */
 struct blkfront_cmd {
@@ -55,6 +76,10 @@ struct blkfront_cmd {
 	struct page *indirect[BLKFRONT_INDIRECT_PAGES];
 	grant_ref_t indirect_gref[BLKFRONT_INDIRECT_PAGES];
 	unsigned int nr_indirect;
+	struct blkfront_pgnt **pg;
+	unsigned int nr_pg;
+	struct blkfront_pgnt *ind_pg[BLKFRONT_INDIRECT_PAGES];
+	unsigned int nr_ind_pg;
 	blk_status_t status;
 };
 
@@ -74,6 +99,9 @@ struct blkfront_info;
  * @inflight: requests on the ring that were not answered yet.
  * @ring: the shared ring pages (core).
  * @evtchn: the event channel (core).
+ * @pool_lock: protects @pool and @nr_pgnts; taken inside @lock or alone.
+ * @pool: free pages of copy mode (struct blkfront_pgnt).
+ * @nr_pgnts: copy-mode pages allocated for this queue (free or in use).
  */
 struct blkfront_queue {
 	struct blkfront_info *info;
@@ -86,6 +114,9 @@ struct blkfront_queue {
 	unsigned int inflight;
 	struct xenpv_ring ring;
 	struct xenpv_evtchn evtchn;
+	spinlock_t pool_lock;		/* pool, nr_pgnts */
+	struct list_head pool;
+	unsigned int nr_pgnts;
 };
 
 /**
@@ -111,6 +142,14 @@ struct blkfront_queue {
  *	indirect requests (then requests above BLKFRONT_SEGS segments are
  *	sent as BLKIF_OP_INDIRECT).
  * @indirect_pages: indirect pages per request, 0 without indirect.
+ * @want_persistent: we offered feature-persistent (the parameter when
+ *	the rings were published).
+ * @persistent: both sides offered feature-persistent: data goes through
+ *	pages of ours granted once, read-write, and kept granted.
+ * @bounce: the backend is not trusted (trusted parameter or node is 0):
+ *	data goes through zeroed pages of ours, granted per request.
+ * @copy: @persistent or @bounce: data is copied through struct
+ *	blkfront_pgnt pages instead of granting the request's own pages.
  * @discard: discard requests are sent (feature-discard, sane limits;
  *	cleared when the backend refuses one).
  * @discard_lim: granularity, alignment and secure erase, from the backend.
@@ -148,6 +187,10 @@ struct blkfront_info {
 	u32 be_indirect;
 	unsigned int max_segs;
 	unsigned int indirect_pages;
+	bool want_persistent;
+	bool persistent;
+	bool bounce;
+	bool copy;
 	bool discard;
 	struct xenpv_blk_discard discard_lim;
 

@@ -21,18 +21,126 @@
  */
 #include "common.h"
 
+#include <linux/highmem.h>
 #include <linux/slab.h>
 #include <xen/page.h>
 
-/*
- * Give back the grants of one request; false if the backend kept one.
- * An indirect page the backend still maps goes to the kernel's deferred
- * list with its grant (it must never be written again); the request
- * then gets a fresh page when it next needs one.
- */
-static bool blkfront_revoke(struct blkfront_info *info,
-			    struct blkfront_cmd *cmd)
+/* A free copy-mode page of @q, or a new zeroed one; NULL: no memory. */
+static struct blkfront_pgnt *blkfront_pgnt_get(struct blkfront_queue *q)
 {
+	struct blkfront_pgnt *pg;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->pool_lock, flags);
+	pg = list_first_entry_or_null(&q->pool, struct blkfront_pgnt, node);
+	if (pg)
+		list_del_init(&pg->node);
+	spin_unlock_irqrestore(&q->pool_lock, flags);
+	if (pg)
+		return pg;
+
+	pg = kzalloc(sizeof(*pg), GFP_ATOMIC);
+	if (!pg)
+		return NULL;
+	pg->page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
+	if (!pg->page) {
+		kfree(pg);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&pg->node);
+	spin_lock_irqsave(&q->pool_lock, flags);
+	q->nr_pgnts++;
+	spin_unlock_irqrestore(&q->pool_lock, flags);
+	return pg;
+}
+
+/*
+ * Grant @pg if it is not granted yet: read-write for persistent grants
+ * (the backend maps them read-write once and keeps them), else
+ * read-only when the backend only reads it.
+ */
+static int blkfront_pgnt_grant(struct blkfront_queue *q,
+			       struct blkfront_pgnt *pg, bool ro)
+{
+	int err;
+
+	if (pg->granted)
+		return 0;
+	err = xenpv_grant_access(&q->info->xd, xen_page_to_gfn(pg->page),
+				 ro && !q->info->persistent, &pg->gref);
+	if (err)
+		return err;
+	pg->granted = true;
+	return 0;
+}
+
+/*
+ * Give @pg back to @q's pool.  Without persistent grants its grant is
+ * ended first; a page the backend still maps goes to the kernel's
+ * deferred list instead (false).
+ */
+static bool blkfront_pgnt_put(struct blkfront_queue *q,
+			      struct blkfront_pgnt *pg)
+{
+	unsigned long flags;
+	bool ok = true;
+
+	if (pg->granted && !q->info->persistent) {
+		pg->granted = false;
+		if (!xenpv_grant_revoke(&q->info->xd, pg->gref, pg->page)) {
+			pg->page = NULL;
+			ok = false;
+		}
+	}
+	spin_lock_irqsave(&q->pool_lock, flags);
+	if (pg->page) {
+		list_add(&pg->node, &q->pool);
+	} else {
+		q->nr_pgnts--;
+		kfree(pg);
+	}
+	spin_unlock_irqrestore(&q->pool_lock, flags);
+	return ok;
+}
+
+/*
+ * Free @q's copy-mode pages, ending their grants (pages the backend
+ * still maps go to the deferred list).  Every request is done.
+ */
+static void blkfront_pool_free(struct blkfront_queue *q)
+{
+	struct blkfront_pgnt *pg, *tmp;
+	LIST_HEAD(list);
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->pool_lock, flags);
+	list_splice_init(&q->pool, &list);
+	q->nr_pgnts = 0;
+	spin_unlock_irqrestore(&q->pool_lock, flags);
+
+	list_for_each_entry_safe(pg, tmp, &list, node) {
+		list_del(&pg->node);
+		if (!pg->granted ||
+		    xenpv_grant_revoke(&q->info->xd, pg->gref, pg->page))
+			__free_page(pg->page);
+		kfree(pg);
+	}
+}
+
+/*
+ * Give back the pages and grants of one request; with @copy_back (a
+ * read that succeeded, copy mode) the data is first copied from our
+ * pages into the request's.  Return: false if the backend kept a grant
+ * it had to give back.  An indirect page the backend still maps goes
+ * to the kernel's deferred list with its grant (it must never be
+ * written again); the request then gets a fresh page when it next
+ * needs one.
+ */
+static bool blkfront_release(struct blkfront_queue *q,
+			     struct blkfront_cmd *cmd, bool copy_back)
+{
+	struct blkfront_info *info = q->info;
+	struct scatterlist *sg;
 	bool all = true;
 	unsigned int i;
 
@@ -40,6 +148,20 @@ static bool blkfront_revoke(struct blkfront_info *info,
 		if (!xenpv_grant_revoke(&info->xd, cmd->gref[i], NULL))
 			all = false;
 	cmd->nr_grefs = 0;
+	for (i = 0; i < cmd->nr_pg; i++) {
+		sg = &cmd->sg[i];
+		if (copy_back)
+			memcpy_to_page(sg_page(sg), sg->offset,
+				       page_address(cmd->pg[i]->page) +
+				       sg->offset, sg->length);
+		if (!blkfront_pgnt_put(q, cmd->pg[i]))
+			all = false;
+	}
+	cmd->nr_pg = 0;
+	for (i = 0; i < cmd->nr_ind_pg; i++)
+		if (!blkfront_pgnt_put(q, cmd->ind_pg[i]))
+			all = false;
+	cmd->nr_ind_pg = 0;
 	for (i = 0; i < cmd->nr_indirect; i++) {
 		if (!xenpv_grant_revoke(&info->xd, cmd->indirect_gref[i],
 					cmd->indirect[i])) {
@@ -68,7 +190,8 @@ int blkfront_cmd_init(struct blkfront_info *info, struct blkfront_cmd *cmd)
 
 	cmd->sg = kcalloc(info->max_segs, sizeof(*cmd->sg), GFP_KERNEL);
 	cmd->gref = kcalloc(info->max_segs, sizeof(*cmd->gref), GFP_KERNEL);
-	if (!cmd->sg || !cmd->gref)
+	cmd->pg = kcalloc(info->max_segs, sizeof(*cmd->pg), GFP_KERNEL);
+	if (!cmd->sg || !cmd->gref || !cmd->pg)
 		goto out_free_cmd;
 	for (i = 0; i < info->indirect_pages; i++) {
 		cmd->indirect[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
@@ -95,8 +218,10 @@ void blkfront_cmd_exit(struct blkfront_cmd *cmd)
 			__free_page(cmd->indirect[i]);
 		cmd->indirect[i] = NULL;
 	}
+	kfree(cmd->pg);
 	kfree(cmd->gref);
 	kfree(cmd->sg);
+	cmd->pg = NULL;
 	cmd->gref = NULL;
 	cmd->sg = NULL;
 }
@@ -134,7 +259,7 @@ void blkfront_fail_all(struct blkfront_queue *q)
 			continue;
 		rq = blkfront_take(q, id);
 		cmd = blk_mq_rq_to_pdu(rq);
-		blkfront_revoke(q->info, cmd);
+		blkfront_release(q, cmd, false);
 		cmd->status = BLK_STS_IOERR;
 		blk_mq_complete_request(rq);
 	}
@@ -244,7 +369,8 @@ static int blkfront_consume(struct blkfront_queue *q)
 		rq = blkfront_take(q, rsp.id);
 		cmd = blk_mq_rq_to_pdu(rq);
 		cmd->status = blkfront_status(info, &rsp, op);
-		if (!blkfront_revoke(info, cmd)) {
+		if (!blkfront_release(q, cmd, info->copy && op == BLKIF_OP_READ &&
+				      cmd->status == BLK_STS_OK)) {
 			cmd->status = BLK_STS_IOERR;
 			kept = true;
 		}
@@ -403,6 +529,7 @@ static void blkfront_queue_teardown(struct blkfront_queue *q)
 	q->rqs = NULL;
 	q->pending_op = NULL;
 	q->ring_size = 0;
+	blkfront_pool_free(q);
 	xenpv_ring_free(&info->xd, &q->ring);
 }
 
@@ -470,26 +597,42 @@ void blkfront_ring_teardown(struct blkfront_info *info)
 
 /*
  * Where segment @i of a request goes: the request itself, or the
- * indirect pages.
+ * indirect pages (with persistent grants: pages of the pool).
  */
 static struct blkif_request_segment *
 blkfront_seg(struct blkfront_cmd *cmd, struct blkif_request *req,
 	     unsigned int i, bool indirect)
 {
+	unsigned int p = i / XENPV_BLK_SEGS_PER_INDIRECT_PAGE;
 	struct blkif_request_segment *page;
 
 	if (!indirect)
 		return &req->u.rw.seg[i];
-	page = page_address(cmd->indirect[i / XENPV_BLK_SEGS_PER_INDIRECT_PAGE]);
+	if (cmd->nr_ind_pg)
+		page = page_address(cmd->ind_pg[p]->page);
+	else
+		page = page_address(cmd->indirect[p]);
 	return &page[i % XENPV_BLK_SEGS_PER_INDIRECT_PAGE];
 }
 
-/* Make sure the first @nr indirect pages exist (one was given away). */
-static bool blkfront_indirect_pages(struct blkfront_cmd *cmd, unsigned int nr)
+/*
+ * Get the @nr indirect pages: the request's own (re-allocated if one
+ * was given away), or pool pages with persistent grants, whose grants
+ * the backend keeps (it maps persistent grants read-write).
+ */
+static bool blkfront_indirect_pages(struct blkfront_queue *q,
+				    struct blkfront_cmd *cmd, unsigned int nr)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
+		if (q->info->persistent) {
+			cmd->ind_pg[i] = blkfront_pgnt_get(q);
+			if (!cmd->ind_pg[i])
+				return false;
+			cmd->nr_ind_pg = i + 1;
+			continue;
+		}
 		if (cmd->indirect[i])
 			continue;
 		cmd->indirect[i] = alloc_page(GFP_ATOMIC | __GFP_ZERO);
@@ -499,8 +642,8 @@ static bool blkfront_indirect_pages(struct blkfront_cmd *cmd, unsigned int nr)
 	return true;
 }
 
-/* Grant the indirect pages, read-only, after the segments were written. */
-static int blkfront_grant_indirect(struct blkfront_info *info,
+/* Grant the indirect pages (read-only unless persistent) once written. */
+static int blkfront_grant_indirect(struct blkfront_queue *q,
 				   struct blkfront_cmd *cmd,
 				   struct blkif_request *req, unsigned int nr)
 {
@@ -508,7 +651,14 @@ static int blkfront_grant_indirect(struct blkfront_info *info,
 	int err;
 
 	for (i = 0; i < nr; i++) {
-		err = xenpv_grant_access(&info->xd,
+		if (cmd->nr_ind_pg) {
+			err = blkfront_pgnt_grant(q, cmd->ind_pg[i], true);
+			if (err)
+				return err;
+			req->u.indirect.indirect_grefs[i] = cmd->ind_pg[i]->gref;
+			continue;
+		}
+		err = xenpv_grant_access(&q->info->xd,
 					 xen_page_to_gfn(cmd->indirect[i]),
 					 true, &cmd->indirect_gref[i]);
 		if (err)
@@ -520,21 +670,50 @@ static int blkfront_grant_indirect(struct blkfront_info *info,
 }
 
 /*
+ * One segment's data in copy mode: a pool page carries it at the same
+ * offset (a write's data is copied in now, a read's copied out at
+ * completion).  Return: the grant, or -errno.
+ */
+static int blkfront_grant_copy(struct blkfront_queue *q,
+			       struct blkfront_cmd *cmd, struct scatterlist *sg,
+			       bool ro, grant_ref_t *gref)
+{
+	struct blkfront_pgnt *pg;
+	int err;
+
+	pg = blkfront_pgnt_get(q);
+	if (!pg)
+		return -ENOMEM;
+	cmd->pg[cmd->nr_pg++] = pg;
+	if (ro)
+		memcpy_from_page(page_address(pg->page) + sg->offset,
+				 sg_page(sg), sg->offset, sg->length);
+	err = blkfront_pgnt_grant(q, pg, ro);
+	if (err)
+		return err;
+	*gref = pg->gref;
+	return 0;
+}
+
+/*
  * Grant the frames of @rq's data and describe them in @req: inline
  * segments, or (above BLKFRONT_SEGS) segment descriptors in indirect
- * pages; *@nr_segs is set to the number of segments.  Return:
+ * pages; *@nr_segs is set to the number of segments.  In copy mode the
+ * frames granted are pool pages, not the request's.  Return:
  * BLK_STS_OK, or the status to fail the request with; nothing stays
- * granted on failure.
+ * granted (or taken from the pool) on failure.
  */
-static blk_status_t blkfront_grant_data(struct blkfront_info *info,
+static blk_status_t blkfront_grant_data(struct blkfront_queue *q,
 					struct request *rq,
 					struct blkif_request *req, bool ro,
 					unsigned int *nr_segs)
 {
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct blkfront_info *info = q->info;
 	struct blkif_request_segment *seg;
 	struct scatterlist *sg;
 	unsigned int off, len, pages = 0;
+	grant_ref_t gref;
 	bool indirect;
 	int nseg, i, err;
 
@@ -547,8 +726,10 @@ static blk_status_t blkfront_grant_data(struct blkfront_info *info,
 		pages = xenpv_blkif_indirect_pages(nseg);
 		if (WARN_ON_ONCE(pages > info->indirect_pages))
 			return BLK_STS_IOERR;
-		if (!blkfront_indirect_pages(cmd, pages))
+		if (!blkfront_indirect_pages(q, cmd, pages)) {
+			blkfront_release(q, cmd, false);
 			return BLK_STS_RESOURCE;
+		}
 	}
 
 	for_each_sg(cmd->sg, sg, nseg, i) {
@@ -556,26 +737,33 @@ static blk_status_t blkfront_grant_data(struct blkfront_info *info,
 		len = sg->length;
 		if (WARN_ON_ONCE(off + len > XEN_PAGE_SIZE || !len ||
 				 ((off | len) & (SECTOR_SIZE - 1)))) {
-			blkfront_revoke(info, cmd);
+			blkfront_release(q, cmd, false);
 			return BLK_STS_IOERR;
 		}
-		err = xenpv_grant_access(&info->xd,
-					 xen_page_to_gfn(sg_page(sg)), ro,
-					 &cmd->gref[i]);
+		if (info->copy) {
+			err = blkfront_grant_copy(q, cmd, sg, ro, &gref);
+		} else {
+			err = xenpv_grant_access(&info->xd,
+						 xen_page_to_gfn(sg_page(sg)),
+						 ro, &cmd->gref[i]);
+			if (!err) {
+				cmd->nr_grefs = i + 1;
+				gref = cmd->gref[i];
+			}
+		}
 		if (err) {
-			blkfront_revoke(info, cmd);
+			blkfront_release(q, cmd, false);
 			return BLK_STS_RESOURCE;
 		}
-		cmd->nr_grefs = i + 1;
 		seg = blkfront_seg(cmd, req, i, indirect);
 		*seg = (struct blkif_request_segment) {
-			.gref		= cmd->gref[i],
+			.gref		= gref,
 			.first_sect	= off >> SECTOR_SHIFT,
 			.last_sect	= ((off + len) >> SECTOR_SHIFT) - 1,
 		};
 	}
-	if (indirect && blkfront_grant_indirect(info, cmd, req, pages)) {
-		blkfront_revoke(info, cmd);
+	if (indirect && blkfront_grant_indirect(q, cmd, req, pages)) {
+		blkfront_release(q, cmd, false);
 		return BLK_STS_RESOURCE;
 	}
 	*nr_segs = nseg;
@@ -642,6 +830,8 @@ blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq)
 
 	cmd->nr_grefs = 0;
 	cmd->nr_indirect = 0;
+	cmd->nr_pg = 0;
+	cmd->nr_ind_pg = 0;
 	cmd->status = BLK_STS_OK;
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
@@ -673,14 +863,14 @@ blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq)
 	}
 
 	if (blk_rq_nr_phys_segments(rq)) {
-		sts = blkfront_grant_data(info, rq, &req, ro, &nseg);
+		sts = blkfront_grant_data(q, rq, &req, ro, &nseg);
 		if (sts != BLK_STS_OK)
 			return sts;
 		/* Only reads and writes can be indirect. */
 		if (nseg > BLKFRONT_SEGS && op != BLKIF_OP_READ &&
 		    op != BLKIF_OP_WRITE) {
 			WARN_ON_ONCE(1);
-			blkfront_revoke(info, cmd);
+			blkfront_release(q, cmd, false);
 			return BLK_STS_IOERR;
 		}
 	} else if (op == BLKIF_OP_READ || op == BLKIF_OP_WRITE) {
@@ -718,7 +908,7 @@ queue:
 
 out_revoke:
 	spin_unlock_irqrestore(&q->lock, flags);
-	blkfront_revoke(info, cmd);
+	blkfront_release(q, cmd, false);
 	return sts;
 }
 
@@ -740,8 +930,9 @@ void blkfront_show(struct xenpv_dev *xd, struct seq_file *m)
 		   info->sector_size);
 	seq_printf(m, "running: %d broken: %d flush-op: %u fua: %d\n",
 		   info->running, info->broken, info->flush_op, info->fua);
-	seq_printf(m, "segments: %u indirect-pages: %u queues: %u\n",
-		   info->max_segs, info->indirect_pages, nr);
+	seq_printf(m, "segments: %u indirect-pages: %u queues: %u persistent: %d bounce: %d\n",
+		   info->max_segs, info->indirect_pages, nr, info->persistent,
+		   info->bounce);
 	spin_unlock_irqrestore(&info->lock, flags);
 
 	if (!nr)
@@ -752,12 +943,12 @@ void blkfront_show(struct xenpv_dev *xd, struct seq_file *m)
 		if (!q->front.sring) {
 			seq_printf(m, "q%u: not set up\n", i);
 		} else {
-			seq_printf(m, "q%u: size %u req_prod_pvt %u rsp_cons %u sring req_prod %u rsp_prod %u in-flight %u\n",
+			seq_printf(m, "q%u: size %u req_prod_pvt %u rsp_cons %u sring req_prod %u rsp_prod %u in-flight %u pages %u\n",
 				   i, q->ring_size, q->front.req_prod_pvt,
 				   q->front.rsp_cons,
 				   READ_ONCE(q->front.sring->req_prod),
 				   READ_ONCE(q->front.sring->rsp_prod),
-				   q->inflight);
+				   q->inflight, READ_ONCE(q->nr_pgnts));
 		}
 		spin_unlock_irqrestore(&q->lock, flags);
 	}

@@ -3,13 +3,17 @@
  * xen-blkfront: probe/remove, negotiation with the backend and the
  * state machine.
  *
- *   backend InitWait   -> read max-ring-page-order, allocate ring and
- *                         event channel, publish ring-ref(s),
- *                         event-channel, protocol, feature-persistent=0
- *                         in one transaction; we go Initialised
- *   backend Connected  -> read sectors/info/sector-size/flush features,
- *                         add the disk; we go Connected (later changes
- *                         of sectors resize the disk)
+ *   backend InitWait   -> read max-ring-page-order and
+ *                         multi-queue-max-queues, allocate a ring and an
+ *                         event channel per queue, publish ring-ref(s),
+ *                         event-channel(s) (under queue-N/ with several
+ *                         queues), multi-queue-num-queues, protocol,
+ *                         feature-persistent in one transaction; we go
+ *                         Initialised
+ *   backend Connected  -> read sectors/info/sector-size, flush, indirect,
+ *                         discard and persistent-grant features, add the
+ *                         disk (one hw queue per ring); we go Connected
+ *                         (later changes of sectors resize the disk)
  *   backend Closing    -> finish or fail the I/O in flight, delete the
  *     or Closed           disk, free ring, channel and grants; we go
  *                         Closed
@@ -51,6 +55,27 @@ static unsigned int blkfront_max_queues = 4;
 module_param_named(max_queues, blkfront_max_queues, uint, 0444);
 MODULE_PARM_DESC(max_queues,
 		 "Maximum number of hardware queues/rings used per virtual disk. Default: 4");
+
+/*
+ * Persistent grants (in-tree name, type, default): offered in
+ * feature-persistent when the rings are published, used when the
+ * backend offers them too (read at each connect).
+ */
+static bool blkfront_feature_persistent = true;
+module_param_named(feature_persistent, blkfront_feature_persistent, bool,
+		   0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Enables the persistent grants feature. Default: Y");
+
+/*
+ * Whether the backend may see our pages as they are (in-tree name, type,
+ * default).  N, or a "trusted" node of 0 written by the toolstack
+ * (xl's "untrusted"): data goes through zeroed bounce pages of ours.
+ * Read when the rings are published.
+ */
+static bool blkfront_trusted = true;
+module_param_named(trusted, blkfront_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted, "Is the backend trusted. Default: Y");
 
 /* How long a closing backend gets to answer the requests in flight. */
 #define BLKFRONT_DRAIN_TIMEOUT	(10 * HZ)
@@ -231,12 +256,18 @@ static void blkfront_talk(struct blkfront_info *info)
 	nr = xenpv_blkif_front_queues(be_queues, info->max_queues,
 				      num_online_cpus());
 
+	info->want_persistent = READ_ONCE(blkfront_feature_persistent);
+	info->bounce = !READ_ONCE(blkfront_trusted) ||
+		       !xenpv_read_bool(xd, xd->xbdev->nodename, "trusted",
+					true);
+
 	err = blkfront_ring_setup(info, order, nr);
 	if (err)
 		return;
 
 	xenpv_kv_set(&kv[k++], "protocol", "%s", XEN_IO_PROTO_ABI_NATIVE);
-	xenpv_kv_set(&kv[k++], "feature-persistent", "%u", 0);
+	xenpv_kv_set(&kv[k++], "feature-persistent", "%u",
+		     info->want_persistent);
 	/* One queue: the keys of a single-queue frontend, as in-tree. */
 	if (nr > 1)
 		xenpv_kv_set(&kv[k++], "multi-queue-num-queues", "%u", nr);
@@ -248,9 +279,8 @@ static void blkfront_talk(struct blkfront_info *info)
 	xenpv_feature_note(xd, "ring-page-order", "%u (backend %u)", order,
 			   be_order);
 	xenpv_feature_note(xd, "ring-entries", "%u", info->queues[0].ring_size);
-	xenpv_feature_note(xd, "queues", "%u (backend %u, max_queues %u)", nr,
+	xenpv_feature_note(xd, "queues", "%u (backend %u, param %u)", nr,
 			   be_queues, info->max_queues);
-	xenpv_feature_note(xd, "feature-persistent", "0");
 	xenpv_set_state(xd, XenbusStateInitialised, "rings published");
 }
 
@@ -339,12 +369,19 @@ static int blkfront_read_params(struct blkfront_info *info)
 
 	blkfront_read_discard(info);
 
+	info->persistent = info->want_persistent &&
+			   xenpv_read_bool(xd, NULL, "feature-persistent", false);
+	info->copy = info->persistent || info->bounce;
+
 	xenpv_feature_note(xd, "sectors", "%llu", info->sectors);
 	xenpv_feature_note(xd, "sector-size", "%u/%u", lss, pss);
 	xenpv_feature_note(xd, "info", "%#x%s%s%s", info->vdisk_info,
 			   info->vdisk_info & VDISK_READONLY ? " ro" : "",
 			   info->vdisk_info & VDISK_REMOVABLE ? " rm" : "",
 			   info->vdisk_info & VDISK_CDROM ? " cd" : "");
+	xenpv_feature_note(xd, "persistent", "%u (offered %u)",
+			   info->persistent, info->want_persistent);
+	xenpv_feature_note(xd, "bounce", "%u", info->bounce);
 	xenpv_feature_note(xd, "indirect-segments", "%u (backend %u)",
 			   info->indirect_pages ? info->max_segs : 0,
 			   info->be_indirect);
@@ -352,7 +389,7 @@ static int blkfront_read_params(struct blkfront_info *info)
 			   info->flush_op == BLKIF_OP_FLUSH_DISKCACHE ?
 			   "flush-cache" : info->flush_op ? "barrier" : "none");
 	if (info->discard)
-		xenpv_feature_note(xd, "discard", "granularity %u alignment %u%s",
+		xenpv_feature_note(xd, "discard", "%u/%u%s",
 				   info->discard_lim.granularity,
 				   info->discard_lim.alignment,
 				   info->discard_lim.secure ? " secure" : "");
@@ -392,10 +429,12 @@ static void blkfront_print_features(struct blkfront_info *info)
 		strscpy(disc, "disabled", sizeof(disc));
 
 	dev_info(&info->xd.xbdev->dev,
-		 "%s: %llu sectors of %u bytes%s; %s; persistent grants: disabled; indirect descriptors: %s; queues: %u; ring order: %u; discard: %s; bounce buffer: disabled\n",
+		 "%s: %llu sectors of %u bytes%s; %s; persistent grants: %s; indirect descriptors: %s; queues: %u; ring order: %u; discard: %s; bounce buffer: %s\n",
 		 info->name, info->sectors, info->sector_size,
 		 info->vdisk_info & VDISK_READONLY ? ", read-only" : "",
-		 flush, ind, info->nr_queues, info->ring_order, disc);
+		 flush, info->persistent ? "enabled" : "disabled", ind,
+		 info->nr_queues, info->ring_order, disc,
+		 info->bounce ? "enabled" : "disabled");
 }
 
 /* Backend connected: add the disk, or notice a resize.  Under mutex. */
@@ -538,6 +577,8 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 		info->queues[i].info = info;
 		info->queues[i].index = i;
 		spin_lock_init(&info->queues[i].lock);
+		spin_lock_init(&info->queues[i].pool_lock);
+		INIT_LIST_HEAD(&info->queues[i].pool);
 	}
 	mutex_init(&info->mutex);
 	spin_lock_init(&info->lock);
