@@ -3,11 +3,14 @@
 # requests (large direct I/O, data verified), multiple queues when both
 # sides offer them, the ring order it was allowed.  Checked with the
 # frontend's default parameters, then with the frontend module loaded
-# again with "max_ring_page_order=4 max_queues=2" and with
-# "max_ring_page_order=2 max_queues=1 max_indirect_segments=256" (each
-# time: xenstore keys, sysfs queue limits and hardware queues, the
-# frontend's connect line in the domU's log, 4 MiB of direct I/O compared
-# by sha256 in the domU and in the backing file); last the defaults are
+# again with "max_ring_page_order=4 max_queues=2", with
+# "max_ring_page_order=2 max_queues=1 max_indirect_segments=256
+# feature_persistent=0 trusted=0" (bounce pages) and with
+# "feature_persistent=0" (the backend gets the request's own pages);
+# each time: xenstore keys, sysfs queue limits and hardware queues, the
+# frontend's connect line in the domU's log (indirect descriptors,
+# persistent grants, bounce buffer), 4 MiB of direct I/O compared by
+# sha256 in the domU and in the backing file.  Last the defaults are
 # loaded again for the scenarios that follow.
 # timeout: 900
 domu_up
@@ -26,26 +29,33 @@ assert_eq "$(key sector-size)" 512 "sector-size of a loop device"
 be_ind=$(key feature-max-indirect-segments)
 be_mq=$(key multi-queue-max-queues)
 be_order=$(key max-ring-page-order)
+be_pers=$(key feature-persistent)
 [ "$be_ind" -ge 32 ] || fail "feature-max-indirect-segments $be_ind"
 cpus=$(domu_run -t 30 'grep -c ^processor /proc/cpuinfo') || fail "cannot count the domU's CPUs"
 log "backend: indirect $be_ind, queues $be_mq, ring order $be_order; domU CPUs $cpus"
 
 min() { local m=$1 v; for v in "$@"; do [ "$v" -lt "$m" ] && m=$v; done; echo "$m"; }
 
-# check LABEL ORDER QUEUES INDIRECT OFFSET_MIB: the frontend's parameters
-# (as it was loaded) and where the 4 MiB of test data go.
+# check LABEL ORDER QUEUES INDIRECT PERSISTENT TRUSTED OFFSET_MIB: the
+# frontend's parameters (as it was loaded) and where the 4 MiB of test
+# data go.
 check() {
-	local label=$1 p_order=$2 p_queues=$3 p_ind=$4 off=$5 out
-	local w_order w_nq w_segs order nq segs hw line w r
+	local label=$1 p_order=$2 p_queues=$3 p_ind=$4 p_pers=$5 p_trusted=$6 off=$7 out
+	local w_order w_nq w_segs w_pers w_bounce order nq segs hw line w r
 	w_order=$(min "$p_order" "$be_order")
 	w_nq=$(min "$p_queues" "$be_mq" "$cpus")
 	w_segs=11
 	[ "$be_ind" -gt 11 ] && [ "$p_ind" -gt 11 ] && w_segs=$(min "$be_ind" "$p_ind")
+	w_pers=disabled
+	[ "$p_pers" = 1 ] && [ "$be_pers" = 1 ] && w_pers=enabled
+	w_bounce=enabled
+	[ "$p_trusted" = 1 ] && w_bounce=disabled
 	order=$(xenstore-read "$fe/ring-page-order" 2>/dev/null || echo 0)
 	nq=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)
 	echo "[$label] frontend keys: ring-page-order=$order multi-queue-num-queues=$nq persistent=$(xenstore-read "$fe/feature-persistent" 2>/dev/null)"
 	assert_eq "$order" "$w_order" "[$label] ring-page-order"
 	assert_eq "$nq" "$w_nq" "[$label] multi-queue-num-queues"
+	assert_eq "$(xenstore-read "$fe/feature-persistent" 2>/dev/null)" "$p_pers" "[$label] frontend feature-persistent"
 	if [ "$nq" -gt 1 ]; then
 		for q in $(seq 0 $((nq - 1))); do
 			xenstore-read "$fe/queue-$q/event-channel" >/dev/null 2>&1 ||
@@ -77,6 +87,8 @@ echo \"R \$(dd if=/dev/xvda bs=1M skip=$off count=4 iflag=direct 2>/dev/null | s
 	else
 		echo "$line" | grep -q "indirect descriptors: disabled" || fail "[$label] connect line: $line"
 	fi
+	echo "$line" | grep -q "persistent grants: $w_pers" || fail "[$label] connect line, want persistent grants: $w_pers: $line"
+	echo "$line" | grep -q "bounce buffer: $w_bounce" || fail "[$label] connect line, want bounce buffer: $w_bounce: $line"
 	if [ "$FRONT" = xenpv ]; then
 		# Ours also names the numbers.
 		if [ "$w_segs" -gt 11 ]; then
@@ -107,7 +119,7 @@ echo 'ERR no xvda after modprobe'; exit 1") || fail "reloading the frontend with
 	wait_for 30 sh -c "[ \"\$(xenstore-read $be/state)\" = 4 ]" || fail "backend not Connected after the reload"
 }
 
-check default 0 4 32 40
+check default 0 4 32 1 1 40
 
 if ! domu_run -t 20 '[ -e /sys/module/xen_blkfront/refcnt ]' >/dev/null; then
 	[ "$FRONT" = xenpv ] && fail "our xen-blkfront is not a loadable module in the domU"
@@ -115,8 +127,11 @@ if ! domu_run -t 20 '[ -e /sys/module/xen_blkfront/refcnt ]' >/dev/null; then
 	exit 0
 fi
 reload "max_ring_page_order=4 max_queues=2"
-check "max_ring_page_order=4 max_queues=2" 4 2 32 44
-reload "max_ring_page_order=2 max_queues=1 max_indirect_segments=256"
-check "max_ring_page_order=2 max_queues=1 max_indirect_segments=256" 2 1 256 48
+check "max_ring_page_order=4 max_queues=2" 4 2 32 1 1 44
+p="max_ring_page_order=2 max_queues=1 max_indirect_segments=256 feature_persistent=0 trusted=0"
+reload "$p"
+check "$p" 2 1 256 0 0 48
+reload "feature_persistent=0"
+check "feature_persistent=0" 0 4 32 0 1 52
 reload ""
 log "defaults loaded again"
