@@ -113,9 +113,17 @@ reload() {
 	out=$(domu_run -t 120 "rmmod xen_blkfront || exit 1
 for i in \$(seq 1 40); do [ -b /dev/xvda ] || break; sleep 0.5; done
 [ -b /dev/xvda ] && { echo 'ERR xvda still there after rmmod'; exit 1; }
-modprobe xen-blkfront $1 || exit 1
+exit 0") || fail "unloading the frontend failed: $out"
+	if [ "$FRONT" != xenpv ] && xenstore-read "$fe/multi-queue-num-queues" >/dev/null 2>&1; then
+		# Linux's blkfront never removes the key: going back to one
+		# queue would leave the backend the old queue count.  (Ours
+		# removes stale ring keys itself; this is not done for it.)
+		log "in-tree frontend: removing multi-queue-num-queues of the earlier connection by hand"
+		xenstore-rm "$fe/multi-queue-num-queues"
+	fi
+	out=$(domu_run -t 120 "modprobe xen-blkfront $1 || exit 1
 for i in \$(seq 1 120); do [ -b /dev/xvda ] && exit 0; sleep 0.5; done
-echo 'ERR no xvda after modprobe'; exit 1") || fail "reloading the frontend with '$1' failed: $out"
+echo 'ERR no xvda after modprobe'; exit 1") || fail "loading the frontend with '$1' failed: $out"
 	wait_for 30 sh -c "[ \"\$(xenstore-read $be/state)\" = 4 ]" || fail "backend not Connected after the reload"
 }
 
