@@ -106,13 +106,17 @@ echo \"R \$(dd if=/dev/xvda bs=1M skip=$off count=4 iflag=direct 2>/dev/null | s
 		"[$label] backing file"
 }
 
-# reload PARAMS: load the frontend module again with these parameters and
-# wait for the disk.
+# reload PARAMS: unbind the vbd, unload the frontend module, load it
+# again with these parameters and wait for the disk.
 reload() {
 	local out
-	out=$(domu_run -t 120 "rmmod xen_blkfront || exit 1
+	# xenbus holds a reference on the driver's module while a device
+	# is bound: unbind first (the frontend closes), then unload.
+	out=$(domu_run -t 120 "d=/sys/bus/xen/devices/vbd-51712
+[ -e \$d/driver ] && { echo vbd-51712 >\$d/driver/unbind || exit 1; }
 for i in \$(seq 1 40); do [ -b /dev/xvda ] || break; sleep 0.5; done
-[ -b /dev/xvda ] && { echo 'ERR xvda still there after rmmod'; exit 1; }
+[ -b /dev/xvda ] && { echo 'ERR xvda still there after unbind'; exit 1; }
+rmmod xen_blkfront || exit 1
 exit 0") || fail "unloading the frontend failed: $out"
 	if [ "$FRONT" != xenpv ] && xenstore-read "$fe/multi-queue-num-queues" >/dev/null 2>&1; then
 		# Linux's blkfront never removes the key: going back to one
