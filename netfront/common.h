@@ -170,6 +170,7 @@ struct netfront_queue {
  * @be_tso6: feature-gso-tcpv6.
  * @be_csum6: feature-ipv6-csum-offload.
  * @broken_work: switches to Closing after the backend broke the ring.
+ * @resumed: restores (.resume calls) seen, for debugfs.
  */
 struct netfront_info {
 	struct xenpv_dev xd;
@@ -188,6 +189,7 @@ struct netfront_info {
 	bool be_tso6;
 	bool be_csum6;
 	struct work_struct broken_work;
+	unsigned int resumed;
 };
 
 static inline struct netfront_info *netfront_from_xd(struct xenpv_dev *xd)
