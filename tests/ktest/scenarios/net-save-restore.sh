@@ -9,7 +9,8 @@
 #
 # The domU of this scenario has no vbd (the frontend under test is the
 # network one; blkfront's resume is its own issue), so it is destroyed
-# at the end and the next scenario starts a fresh one.
+# at the end and the next scenario starts a fresh one; its kernel log is
+# therefore shown and scanned here (the runner would find no domU).
 # timeout: 1800
 [ "$ARCH" = x86_64 ] || skip "save/restore needs the x86_64 board (Xen on ARM has none)"
 mib=${SR_MIB:-8}
@@ -19,7 +20,22 @@ img=/var/lib/xenpv/domu.save
 eval "orig_$(declare -f domu_config)"
 domu_config() { orig_domu_config "$@" | sed '/^disk = /d'; }
 domu_alive && xl destroy "$DOMU"
-trap 'kill $(jobs -p) 2>/dev/null; rm -f "$img"; xl destroy "$DOMU" 2>/dev/null' EXIT
+badlog='BUG|WARNING|Oops|general protection|hung task|soft lockup|Call trace|Kernel panic'
+# The domU's kernel log: shown (the lines about devices and the save),
+# scanned; then the domU goes.
+finish() {
+	local dm
+	kill $(jobs -p) 2>/dev/null
+	rm -f "$img"
+	if domu_alive; then
+		dm=$(domu_run -t 60 dmesg)
+		echo "domU kernel log (vif, xenbus, suspend):"
+		echo "$dm" | grep -aiE 'vif|xenbus|netfront|suspend|resum|freez|restor' | tail -n 30
+		echo "$dm" | grep -aE "$badlog" | head -n 20 >/tmp/sr-bad
+	fi
+	xl destroy "$DOMU" 2>/dev/null
+}
+trap finish EXIT
 domu_up
 wait_for 30 ping -c 1 -W 2 169.254.2.2 >/dev/null || fail "domU not reachable"
 id0=$(domid_of)
@@ -53,6 +69,7 @@ got1=$(stat -c %s /tmp/sr-rx)
 echo "before the save: dom0 has received $got1 of $((mib << 20)) bytes"
 [ "$got1" -gt 0 ] && [ "$got1" -lt $((mib << 20)) ] || fail "the domU -> dom0 transfer is not under way ($got1 bytes)"
 
+rm -f /tmp/sr-bad
 t=$SECONDS
 xl save "$DOMU" "$img" || fail "xl save failed"
 echo "xl save: $((SECONDS - t)) s, $(($(stat -c %s "$img") >> 20)) MiB"
@@ -63,10 +80,12 @@ echo "xl restore: $((SECONDS - t)) s"
 domu_wait_agent 240 || fail "the restored domU's agent does not answer"
 id1=$(domid_of)
 echo "domU $id0 restored as $id1"
+t=$SECONDS
 
 # Both transfers complete.
 wait_for 600 sh -c "! kill -0 $lpid 2>/dev/null" || fail "domU -> dom0 did not finish after the restore ($(stat -c %s /tmp/sr-rx) bytes)"
 wait $spid || fail "dom0's sender failed after the restore"
+echo "domU -> dom0 done, dom0's sender done: $((SECONDS - t)) s after the restore"
 r1=$(sha256sum </tmp/sr-rx | cut -d' ' -f1)
 echo "domU->dom0 sent $w1 received $r1 ($(stat -c %s /tmp/sr-rx) bytes)"
 assert_eq "$r1" "$w1" "domU -> dom0 data across save/restore"
@@ -84,3 +103,8 @@ if [ "$FRONT" = xenpv ]; then
 		fail "netfront did not resume and reconnect: $(echo "$st" | grep '^netdev:')"
 fi
 ping -c 5 -i 0.2 -W 2 169.254.2.2 >/dev/null || fail "pings after the restore lost packets"
+finish
+trap - EXIT
+[ -s /tmp/sr-bad ] && fail "domU kernel log: $(head -n 3 /tmp/sr-bad | tr '\n' ' ')"
+rm -f /tmp/sr-bad
+true
