@@ -54,11 +54,13 @@ extern bool netfront_trusted;
  * @skb: the packet whose data the slot grants (one reference per slot),
  *	or NULL for a bounce slot.
  * @bounce: the private page the data was copied to, or NULL.
+ * @page: the skb's page the slot grants (not a bounce slot).
  * @ref: the grant of the slot's frame.
  */
 struct netfront_tx_slot {
 	struct sk_buff *skb;
 	struct page *bounce;
+	struct page *page;
 	grant_ref_t ref;
 };
 
