@@ -62,7 +62,9 @@ domu_run -t 30 "H=169.254.1.1 P=5011 N=$pieces; export H P N; setsid bash -c '$s
 	fail "cannot start the domU's sender"
 H=169.254.2.2 P=5012 N=$pieces bash -c "$send" &
 spid=$!
-sleep 5
+# Wait until the domU -> dom0 transfer has delivered something.
+wait_for 60 sh -c "[ \$(stat -c %s /tmp/sr-rx) -gt 0 ]"
+sleep 2
 kill -0 $spid 2>/dev/null || fail "dom0's sender ended before the save (wait $spid: rc $(wait $spid; echo $?))"
 kill -0 $lpid 2>/dev/null || fail "the domU's transfer ended before the save"
 got1=$(stat -c %s /tmp/sr-rx)
