@@ -70,6 +70,9 @@ kill -0 $lpid 2>/dev/null || fail "the domU's transfer ended before the save"
 got1=$(stat -c %s /tmp/sr-rx)
 echo "before the save: dom0 has received $got1 of $((mib << 20)) bytes"
 [ "$got1" -gt 0 ] && [ "$got1" -lt $((mib << 20)) ] || fail "the domU -> dom0 transfer is not under way ($got1 bytes)"
+got2=$(domu_run -t 30 'stat -c %s /tmp/sr-rx')
+echo "before the save: the domU has received $got2 of $((mib << 20)) bytes"
+[ "${got2:-0}" -lt $((mib << 20)) ] || fail "the dom0 -> domU transfer ended before the save"
 
 rm -f /tmp/sr-bad
 t=$SECONDS
