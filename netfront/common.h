@@ -54,11 +54,13 @@ extern bool netfront_trusted;
  * @skb: the packet whose data the slot grants (one reference per slot),
  *	or NULL for a bounce slot.
  * @bounce: the private page the data was copied to, or NULL.
+ * @page: the skb's page the slot grants (not a bounce slot).
  * @ref: the grant of the slot's frame.
  */
 struct netfront_tx_slot {
 	struct sk_buff *skb;
 	struct page *bounce;
+	struct page *page;
 	grant_ref_t ref;
 };
 
@@ -170,6 +172,7 @@ struct netfront_queue {
  * @be_tso6: feature-gso-tcpv6.
  * @be_csum6: feature-ipv6-csum-offload.
  * @broken_work: switches to Closing after the backend broke the ring.
+ * @resumed: restores (.resume calls) seen, for debugfs.
  */
 struct netfront_info {
 	struct xenpv_dev xd;
@@ -188,6 +191,7 @@ struct netfront_info {
 	bool be_tso6;
 	bool be_csum6;
 	struct work_struct broken_work;
+	unsigned int resumed;
 };
 
 static inline struct netfront_info *netfront_from_xd(struct xenpv_dev *xd)

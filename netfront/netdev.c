@@ -477,10 +477,11 @@ void netfront_show(struct xenpv_dev *xd, struct seq_file *m)
 	unsigned long flags;
 	unsigned int i;
 
-	seq_printf(m, "netdev: %s carrier %d connected %d broken %d bounce %d split %d queues %u/%u\n",
+	seq_printf(m, "netdev: %s carrier %d connected %d broken %d bounce %d split %d queues %u/%u resumed %u\n",
 		   netdev_name(info->netdev), netif_carrier_ok(info->netdev),
 		   info->connected, READ_ONCE(info->broken), info->bounce,
-		   info->split, info->nr_queues, info->max_queues);
+		   info->split, info->nr_queues, info->max_queues,
+		   info->resumed);
 	for (i = 0; i < info->max_queues; i++) {
 		q = &info->queues[i];
 		netfront_qstats_read(&q->tx_stats, tx);

@@ -129,12 +129,22 @@ static void netfront_tx_put_slot(struct netfront_queue *q, unsigned int id,
 		else
 			*kept = true;
 	} else {
-		if (!xenpv_grant_revoke(xd, s->ref, NULL))
+		/*
+		 * A reference of our own on the granted page: if the backend
+		 * still maps it, the grant core keeps the page until the
+		 * backend lets go, so it is not reused under its eyes when
+		 * the skb is freed.
+		 */
+		get_page(s->page);
+		if (xenpv_grant_revoke(xd, s->ref, s->page))
+			put_page(s->page);
+		else
 			*kept = true;
 		dev_consume_skb_any(s->skb);
 	}
 	s->skb = NULL;
 	s->bounce = NULL;
+	s->page = NULL;
 	s->ref = INVALID_GRANT_REF;
 	q->tx_pending[id] = 0;
 	q->tx_free[q->tx_nr_free++] = id;
@@ -230,6 +240,7 @@ void netfront_tx_init(struct netfront_queue *q)
 	for (id = 0; id < NETFRONT_TX_RING_SIZE; id++) {
 		q->tx_slot[id].skb = NULL;
 		q->tx_slot[id].bounce = NULL;
+		q->tx_slot[id].page = NULL;
 		q->tx_slot[id].ref = INVALID_GRANT_REF;
 		q->tx_pending[id] = 0;
 		q->tx_free[id] = NETFRONT_TX_RING_SIZE - 1 - id;
@@ -338,6 +349,7 @@ netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		slot = &q->tx_slot[id];
 		slot->ref = refs[i];
 		slot->bounce = bounce ? p[i].page : NULL;
+		slot->page = bounce ? NULL : p[i].page;
 		slot->skb = bounce ? NULL : i ? skb_get(skb) : skb;
 		q->tx_pending[id] = 1;
 

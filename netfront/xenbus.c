@@ -338,7 +338,18 @@ static void netfront_remove(struct xenbus_device *xbdev)
 
 XENPV_DEFINE_REMOVE(netfront_remove)
 
-/* After a restore: the old rings are gone with the old backend. */
+/*
+ * After a restore (xl restore, or a migration): the rings, channels and
+ * grants belonged to the old host and the old backend is gone.  Free
+ * them (rx buffers are dropped, outstanding tx packets too: TCP sends
+ * them again), keep the net_device, and start over: the xenbus core has
+ * set our state back to Initialising and watches the new backend, whose
+ * InitWait makes netfront_talk() negotiate and post fresh rx buffers;
+ * its Connected turns the carrier on (gratuitous ARP for the new bridge
+ * port).  The new backend starts from scratch, so what we last saw of
+ * the old one is forgotten (recorded as Unknown, from which any state
+ * is a legal first sighting).
+ */
 static int netfront_resume(struct xenbus_device *xbdev)
 {
 	struct xenpv_dev *xd = xenpv_dev_from_xbdev(xbdev);
@@ -349,7 +360,10 @@ static int netfront_resume(struct xenbus_device *xbdev)
 	info = netfront_from_xd(xd);
 	mutex_lock(&info->mutex);
 	netfront_disconnect(info);
+	xenpv_peer_changed(xd, XenbusStateUnknown);
+	info->resumed++;
 	mutex_unlock(&info->mutex);
+	dev_info(&xbdev->dev, "resumed: reconnecting to the backend\n");
 	return 0;
 }
 
