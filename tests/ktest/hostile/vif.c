@@ -24,7 +24,8 @@
  * still answered OKAY ("alive"), not ("dead"), or could not be sent
  * because the device is disconnected ("-").  A case passes when its
  * outcome is one it expects and the device is alive or disconnected (a
- * backend that silently stops serving a connected vif fails the case).
+ * backend that silently stops serving a connected vif fails the case,
+ * and the cases after it are skipped so that they run on a fresh vif).
  * Responses with ids never sent, or a response producer past the
  * requests, are counted ("badid") and fail the case.  Kernel crashes and
  * warnings in dom0 are the scenario's to see.
@@ -556,7 +557,7 @@ static void hf_work(struct work_struct *work)
 	const char *outcome, *alive;
 	unsigned long start;
 	char *p, *name;
-	bool pass;
+	bool pass, dead = false;
 
 	wait_event_timeout(hf->wq, READ_ONCE(hf->connected) || READ_ONCE(hf->gone) ||
 			   READ_ONCE(hf->removing), msecs_to_jiffies(connect_ms));
@@ -566,8 +567,9 @@ static void hf_work(struct work_struct *work)
 	}
 	p = hf->list;
 	while ((name = strsep(&p, ",")) && *name) {
-		if (READ_ONCE(hf->gone) || READ_ONCE(hf->removing)) {
-			pr_info("vif %s case %s skipped: disconnected\n", hf->dev->nodename, name);
+		if (READ_ONCE(hf->gone) || READ_ONCE(hf->removing) || dead) {
+			pr_info("vif %s case %s skipped: %s\n", hf->dev->nodename, name,
+				dead ? "the device no longer answers" : "disconnected");
 			continue;
 		}
 		c = hcase_find(name);
@@ -592,6 +594,8 @@ static void hf_work(struct work_struct *work)
 			hf->dev->nodename, c->name, c->expect, outcome, alive,
 			bad ? " badid" : "", pass ? "PASS" : "FAIL", ms, rsp, err,
 			READ_ONCE(hf->nr_rx));
+		/* The next cases get a fresh vif (the scenario re-attaches). */
+		dead = !strcmp(alive, "dead");
 	}
 done:
 	pr_info("vif %s done\n", hf->dev->nodename);
