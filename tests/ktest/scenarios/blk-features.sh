@@ -50,6 +50,10 @@ check() {
 	[ "$p_pers" = 1 ] && [ "$be_pers" = 1 ] && w_pers=enabled
 	w_bounce=enabled
 	[ "$p_trusted" = 1 ] && w_bounce=disabled
+	# Linux's frontend copies through its own pages whenever persistent
+	# grants are in use, and its connect line then says "bounce buffer:
+	# enabled" (ours names that path "persistent grants" alone).
+	[ "$FRONT" = intree ] && [ "$w_pers" = enabled ] && w_bounce=enabled
 	order=$(xenstore-read "$fe/ring-page-order" 2>/dev/null || echo 0)
 	nq=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)
 	echo "[$label] frontend keys: ring-page-order=$order multi-queue-num-queues=$nq persistent=$(xenstore-read "$fe/feature-persistent" 2>/dev/null)"
