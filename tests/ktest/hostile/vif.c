@@ -37,6 +37,7 @@
 #define pr_fmt(fmt) "xenpv-hostile: " fmt
 
 #include <linux/delay.h>
+#include <linux/if_ether.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -243,14 +244,32 @@ static void c_runt(struct hf *hf)
 	hf_push(hf);
 }
 
-/* XSA-423/432 class: the headers split over many tiny fragments. */
-static void c_header_split(struct hf *hf)
+/*
+ * The first slot shorter than an Ethernet header, the rest of the frame
+ * in tiny fragments: refused by both Linux's netback and ours ("Bad
+ * packet size": the first slot must hold ETH_HLEN bytes).
+ */
+static void c_first_runt(struct hf *hf)
 {
 	unsigned int i;
 
 	hf_slot(hf, 8 + 12 * 4, 0, XEN_NETTXF_more_data);
 	for (i = 0; i < 12; i++)
 		hf_slot(hf, 4, 8 + i * 4, i < 11 ? XEN_NETTXF_more_data : 0);
+	hf_push(hf);
+}
+
+/*
+ * XSA-423/432 class: the Ethernet header in the first slot, everything
+ * after it in 4-byte fragments.
+ */
+static void c_header_split(struct hf *hf)
+{
+	unsigned int i;
+
+	hf_slot(hf, ETH_HLEN + 12 * 4, 0, XEN_NETTXF_more_data);
+	for (i = 0; i < 12; i++)
+		hf_slot(hf, 4, ETH_HLEN + i * 4, i < 11 ? XEN_NETTXF_more_data : 0);
 	hf_push(hf);
 }
 
@@ -385,6 +404,7 @@ static const struct hcase hcases[] = {
 	ERR("offset-past-page", c_offset_past_page, 1),
 	{ "runt", "ok|err|disc", c_runt, 1 },
 	{ "header-split", "ok|err", c_header_split, 13 },
+	ERR("first-runt", c_first_runt, 13),
 	ERR("bad-gref", c_bad_gref, 1),
 	ERR("bad-gref-frag", c_bad_gref_frag, 2),
 	ERR("size-max", c_size_max, 1),

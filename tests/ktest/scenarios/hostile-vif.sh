@@ -17,7 +17,7 @@ out=/var/log/xen/hostile-vif.txt
 mac=00:16:3e:00:00:5a
 : >"$out"
 
-CASES="ok-small ok-frags slots-18 slots-19 dup-ids ring-full event-storm header-split runt
+CASES="ok-small ok-frags slots-18 slots-19 dup-ids ring-full event-storm header-split first-runt runt
 zero-frag extra-chain zero-len first-small offset-past-page bad-gref bad-gref-frag size-max
 gso-size0 gso-type-bad extra-unknown slots-fatal prod-jump rx-prod-jump"
 HOSTILE_CASES=${HOSTILE_CASES:-}
