@@ -53,14 +53,22 @@ static void xenpv_ring_release(struct xenpv_dev *xd, struct xenpv_ring *ring)
 	unsigned int i;
 
 	for (i = 0; i < BIT(ring->order); i++) {
+		struct page *page;
+
 		if (ring->refs[i] == INVALID_GRANT_REF)
 			continue;
 		/*
-		 * With no page given, a grant the backend still maps keeps
-		 * its own page reference, so free_pages_exact() below does
-		 * not give that page back while it is mapped.
+		 * A grant the backend still maps keeps a reference on its
+		 * page, so free_pages_exact() below does not give that page
+		 * back while it is mapped.  The reference is taken here and
+		 * handed over: the kernel's own lookup (page == NULL) turns
+		 * the frame number into a page as if kernel pages were Xen's
+		 * 4 KiB, which picks the wrong page with 16K/64K pages.
 		 */
-		xenpv_grant_revoke(xd, ring->refs[i], NULL);
+		page = virt_to_page(ring->va + i * XEN_PAGE_SIZE);
+		get_page(page);
+		if (xenpv_grant_revoke(xd, ring->refs[i], page))
+			put_page(page);
 		ring->refs[i] = INVALID_GRANT_REF;
 	}
 	free_pages_exact(ring->va, xenpv_ring_bytes(ring));
