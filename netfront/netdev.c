@@ -490,6 +490,29 @@ void netfront_mark_broken(struct netfront_queue *q, const char *why,
 	schedule_work(&info->broken_work);
 }
 
+#if IS_ENABLED(CONFIG_PAGE_POOL_STATS)
+/* The rx page_pool's counters; under tx_lock with the queue up. */
+static void netfront_pool_show(struct seq_file *m, unsigned int i,
+			       struct page_pool *pool)
+{
+	struct page_pool_stats st = { };
+
+	if (!pool || !page_pool_get_stats(pool, &st))
+		return;
+	seq_printf(m, "q%u pool: alloc fast %llu slow %llu refill %llu empty %llu recycled cached %llu ring %llu ring_full %llu released %llu\n",
+		   i, st.alloc_stats.fast, st.alloc_stats.slow,
+		   st.alloc_stats.refill, st.alloc_stats.empty,
+		   st.recycle_stats.cached, st.recycle_stats.ring,
+		   st.recycle_stats.ring_full,
+		   st.recycle_stats.released_refcnt);
+}
+#else
+static void netfront_pool_show(struct seq_file *m, unsigned int i,
+			       struct page_pool *pool)
+{
+}
+#endif
+
 /**
  * netfront_show() - the debugfs hook: per-queue ring indices.
  * @xd: the device's core part.
@@ -523,6 +546,8 @@ void netfront_show(struct xenpv_dev *xd, struct seq_file *m)
 				   i, READ_ONCE(q->rx.req_prod_pvt),
 				   READ_ONCE(q->rx.rsp_cons),
 				   READ_ONCE(q->rx.sring->rsp_prod));
+		if (q->up)
+			netfront_pool_show(m, i, q->pool);
 		spin_unlock_irqrestore(&q->tx_lock, flags);
 		seq_printf(m, "q%u packets tx %llu rx %llu bytes tx %llu rx %llu errors tx %llu rx %llu\n",
 			   i, tx[0], rx[0], tx[1], rx[1], tx[2], rx[2]);
