@@ -48,8 +48,12 @@ if [ "$FRONT" = xenpv ]; then
 	dev=$(domu_run -t 60 'for i in $(seq 1 60); do for d in /sys/class/net/eth*; do [ -e "$d" ] && { basename $d; exit 0; }; done; sleep 0.5; done; exit 1') ||
 		fail "no ethernet device after attach"
 	devid=$(xl network-list "$DOMU" | awk 'NR > 1 { print $1; exit }')
-	node=$(xenstore-read "/local/domain/$id/device/vif/$devid/mtu" 2>&1)
-	echo "frontend mtu node: $node"
+	# No node (or not a number) means the default, 1500.
+	node=$(xenstore-read "/local/domain/$id/device/vif/$devid/mtu" 2>/dev/null)
+	echo "frontend mtu node: ${node:-(none)}"
+	case "$node" in
+	'' | *[!0-9]*) node=1500 ;;
+	esac
 	m=$(domu_run -t 60 "for i in \$(seq 1 40); do [ \"\$(cat /sys/class/net/$dev/mtu)\" = $node ] && break; sleep 0.5; done; cat /sys/class/net/$dev/mtu")
 	assert_eq "$m" "$node" "$dev mtu vs. the xenstore mtu node"
 	domu_run -t 30 "ip link set $dev up; ip addr replace 169.254.2.2/16 dev $dev" || fail "cannot configure $dev"
@@ -61,4 +65,7 @@ if [ "$FRONT" = xenpv ]; then
 		# Xen 4.17's xl network-attach writes mtu 1500 whatever mtu= says.
 		echo "the toolstack wrote mtu $node, not 9000: the jumbo part of the xenstore check is not run"
 	fi
+	# For the record: the device's state and its rx page_pool counters.
+	domu_run -t 30 'grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
+		cat /sys/kernel/debug/xenpv/device-vif-*/status' 2>/dev/null | grep -E "^(netdev|q[0-9]+ (rx|pool|packets))" || true
 fi
