@@ -27,6 +27,14 @@ jumbo() {	# jumbo <vif>: dom0's side to 9000
 	ip link set "$1" mtu 9000 || fail "cannot set $1 mtu 9000"
 	ip link set xenbr0 mtu 9000 || fail "cannot set xenbr0 mtu 9000"
 }
+# For the record (our netfront): the device's state and its rx page_pool
+# counters (after the jumbo pings: pages that went up the stack and back).
+pool_stats() {
+	[ "$FRONT" = xenpv ] || return 0
+	domu_run -t 30 'grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
+		cat /sys/kernel/debug/xenpv/device-vif-*/status' 2>/dev/null | grep -E "^(netdev|q[0-9]+ (rx|pool|packets))" || true
+}
+
 jumbo "vif$id.0"
 domu_run -t 30 'ip link set eth0 mtu 9000 && cat /sys/class/net/eth0/mtu' | grep -qx 9000 ||
 	fail "the domU cannot set eth0 mtu 9000"
@@ -38,6 +46,7 @@ assert_eq "$out" 1500 "eth0 mtu back to 1500"
 domu_run -t 30 'ping -c 1 -W 2 -M do -s 8972 169.254.1.1' >/dev/null 2>&1 &&
 	fail "a 8972-byte DF ping left the domU at mtu 1500"
 out=$(domu_run -t 60 'ping -c 3 -i 0.3 -W 2 -M do -s 1472 169.254.1.1') || fail "1472-byte DF ping at mtu 1500: $out"
+pool_stats
 
 if [ "$FRONT" = xenpv ]; then
 	devid=$(xl network-list "$DOMU" | awk 'NR > 1 { print $1; exit }')
@@ -65,7 +74,5 @@ if [ "$FRONT" = xenpv ]; then
 		# Xen 4.17's xl network-attach writes mtu 1500 whatever mtu= says.
 		echo "the toolstack wrote mtu $node, not 9000: the jumbo part of the xenstore check is not run"
 	fi
-	# For the record: the device's state and its rx page_pool counters.
-	domu_run -t 30 'grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
-		cat /sys/kernel/debug/xenpv/device-vif-*/status' 2>/dev/null | grep -E "^(netdev|q[0-9]+ (rx|pool|packets))" || true
+	pool_stats
 fi
