@@ -66,7 +66,9 @@ struct netfront_tx_slot {
 
 /**
  * struct netfront_rx_buf - the receive buffer of one rx id.
- * @page: a page granted writable to the backend, or NULL.
+ * @page: a page of the queue's pool granted writable to the backend, or
+ *	NULL.  Ours (one reference) until its grant has ended; only then
+ *	does it go to an skb or back to the pool.
  * @ref: its grant.
  */
 struct netfront_rx_buf {
@@ -108,6 +110,8 @@ struct netfront_info;
  * @tx_nr_free: free ids.
  * @tx_last_prod: response producer seen by the last tx event.
  * @rx: our view of the rx ring (NAPI).
+ * @pool: where rx buffer pages come from and go back to (page_pool;
+ *	NULL on a kernel without one: plain pages).
  * @rx_buf: per rx id: the buffer.
  * @rx_posted: per rx id: nonzero while the buffer is on the ring.
  * @rx_last_prod: response producer seen by the last rx event.
@@ -137,6 +141,7 @@ struct netfront_queue {
 	RING_IDX tx_last_prod;
 
 	struct xen_netif_rx_front_ring rx;
+	struct page_pool *pool;
 	struct netfront_rx_buf rx_buf[NETFRONT_RX_RING_SIZE];
 	u8 rx_posted[NETFRONT_RX_RING_SIZE];
 	RING_IDX rx_last_prod;

@@ -280,6 +280,9 @@ static void netfront_queue_teardown(struct netfront_queue *q)
 	if (q->tx.sring)
 		netfront_tx_release_all(q);
 	netfront_rx_release_all(q);
+	/* Pages still in skbs come back to the pool, which goes with them. */
+	xenpv_page_pool_destroy(q->pool);
+	q->pool = NULL;
 	q->tx.sring = NULL;
 	q->rx.sring = NULL;
 	xenpv_ring_free(xd, &q->tx_ring);
@@ -330,10 +333,22 @@ static int netfront_queue_setup(struct netfront_queue *q)
 	if (err)
 		goto out_unbind;
 
+	/*
+	 * The rx buffer pool: its sole consumer is the queue's NAPI context
+	 * (and this refill, while that cannot run: the queue is not up).
+	 */
+	q->pool = xenpv_page_pool_create(&xd->xbdev->dev, &q->napi,
+					 NETFRONT_RX_RING_SIZE);
+	if (IS_ERR(q->pool)) {
+		err = PTR_ERR(q->pool);
+		q->pool = NULL;
+		goto out_unbind;
+	}
 	netfront_rx_refill(q, GFP_KERNEL);
 	return 0;
 
 out_unbind:
+	xenpv_evtchn_unbind(xd, &q->rx_ch);
 	xenpv_evtchn_unbind(xd, &q->tx_ch);
 out_free_rx:
 	q->tx.sring = NULL;
@@ -342,6 +357,26 @@ out_free_rx:
 out_free_tx:
 	xenpv_ring_free(xd, &q->tx_ring);
 	return err;
+}
+
+/*
+ * Tear down queues 0..@nr-1 with every NAPI context disabled meanwhile
+ * (a page_pool that names its NAPI context may only be destroyed while
+ * that is disabled).  Under info->mutex and rtnl.
+ */
+static void netfront_queues_free(struct netfront_info *info, unsigned int nr)
+{
+	bool running = netif_running(info->netdev);
+	unsigned int i;
+
+	if (running)
+		for (i = 0; i < info->max_queues; i++)
+			napi_disable(&info->queues[i].napi);
+	for (i = 0; i < nr; i++)
+		netfront_queue_teardown(&info->queues[i]);
+	if (running)
+		for (i = 0; i < info->max_queues; i++)
+			napi_enable(&info->queues[i].napi);
 }
 
 /**
@@ -376,8 +411,7 @@ int netfront_queues_setup(struct netfront_info *info, unsigned int nr)
 	return 0;
 
 out_teardown:
-	while (i--)
-		netfront_queue_teardown(&info->queues[i]);
+	netfront_queues_free(info, i);
 	return err;
 }
 
@@ -413,7 +447,6 @@ void netfront_queues_start(struct netfront_info *info)
 void netfront_queues_teardown(struct netfront_info *info)
 {
 	struct net_device *dev = info->netdev;
-	bool running = netif_running(dev);
 	struct netfront_queue *q;
 	unsigned int i;
 
@@ -425,14 +458,7 @@ void netfront_queues_teardown(struct netfront_info *info)
 		WRITE_ONCE(q->up, false);
 		spin_unlock_irq(&q->tx_lock);
 	}
-	if (running)
-		for (i = 0; i < info->max_queues; i++)
-			napi_disable(&info->queues[i].napi);
-	for (i = 0; i < info->max_queues; i++)
-		netfront_queue_teardown(&info->queues[i]);
-	if (running)
-		for (i = 0; i < info->max_queues; i++)
-			napi_enable(&info->queues[i].napi);
+	netfront_queues_free(info, info->max_queues);
 	info->connected = false;
 }
 
@@ -463,6 +489,29 @@ void netfront_mark_broken(struct netfront_queue *q, const char *why,
 	netif_tx_stop_all_queues(info->netdev);
 	schedule_work(&info->broken_work);
 }
+
+#if IS_ENABLED(CONFIG_PAGE_POOL_STATS)
+/* The rx page_pool's counters; under tx_lock with the queue up. */
+static void netfront_pool_show(struct seq_file *m, unsigned int i,
+			       struct page_pool *pool)
+{
+	struct page_pool_stats st = { };
+
+	if (!pool || !page_pool_get_stats(pool, &st))
+		return;
+	seq_printf(m, "q%u pool: alloc fast %llu slow %llu refill %llu empty %llu recycled cached %llu ring %llu ring_full %llu released %llu\n",
+		   i, st.alloc_stats.fast, st.alloc_stats.slow,
+		   st.alloc_stats.refill, st.alloc_stats.empty,
+		   st.recycle_stats.cached, st.recycle_stats.ring,
+		   st.recycle_stats.ring_full,
+		   st.recycle_stats.released_refcnt);
+}
+#else
+static void netfront_pool_show(struct seq_file *m, unsigned int i,
+			       struct page_pool *pool)
+{
+}
+#endif
 
 /**
  * netfront_show() - the debugfs hook: per-queue ring indices.
@@ -497,6 +546,8 @@ void netfront_show(struct xenpv_dev *xd, struct seq_file *m)
 				   i, READ_ONCE(q->rx.req_prod_pvt),
 				   READ_ONCE(q->rx.rsp_cons),
 				   READ_ONCE(q->rx.sring->rsp_prod));
+		if (q->up)
+			netfront_pool_show(m, i, q->pool);
 		spin_unlock_irqrestore(&q->tx_lock, flags);
 		seq_printf(m, "q%u packets tx %llu rx %llu bytes tx %llu rx %llu errors tx %llu rx %llu\n",
 			   i, tx[0], rx[0], tx[1], rx[1], tx[2], rx[2]);

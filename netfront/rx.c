@@ -17,8 +17,22 @@
  * breaks these rules gets the device marked broken.  A packet whose
  * last slot is not visible yet is left on the ring until it is.
  *
- * Untrusted backend: buffers are zeroed pages, so the backend never
- * reads stale memory through them.
+ * Buffers come from the queue's page_pool.  A page is granted to the
+ * backend while it is posted and stays ours (our one reference) until
+ * the backend has answered and its grant has ended; only then does it go
+ * into an skb (marked for recycling, so the pool gets it back when the
+ * stack frees the skb) or back to the pool.  A grant that cannot be
+ * ended (the backend maps the page, which a copying backend never
+ * should) is handed to the grant table's deferred list with the page
+ * looked up and referenced by the grant core itself
+ * (gnttab_end_foreign_access(ref, NULL)); our reference then goes back
+ * to the pool, which sees the second reference and releases the page
+ * from the pool instead of recycling it.  The deferred list frees it
+ * once the backend unmaps: such a page never returns to the pool.
+ *
+ * Untrusted backend: every buffer is zeroed before it is granted (a
+ * recycled page may hold what the stack wrote into an earlier packet),
+ * so the backend never reads stale memory through it.
  */
 #include "common.h"
 
@@ -51,19 +65,19 @@ void netfront_rx_refill(struct netfront_queue *q, gfp_t gfp)
 	bool posted = false;
 	int notify;
 
-	if (info->bounce)
-		gfp |= __GFP_ZERO;
 	while (q->rx.req_prod_pvt - q->rx.rsp_cons < NETFRONT_RX_RING_SIZE) {
 		idx = q->rx.req_prod_pvt;
 		id = idx & (NETFRONT_RX_RING_SIZE - 1);
 		b = &q->rx_buf[id];
 		if (!b->page) {
-			page = alloc_page(gfp | __GFP_NOWARN);
+			page = xenpv_page_pool_alloc(q->pool, gfp);
 			if (!page)
 				break;
+			if (info->bounce)
+				clear_page(page_address(page));
 			if (xenpv_grant_access(&info->xd, xen_page_to_gfn(page),
 					       false, &b->ref)) {
-				__free_page(page);
+				xenpv_page_pool_put(q->pool, page, false);
 				break;
 			}
 			b->page = page;
@@ -92,8 +106,22 @@ void netfront_refill_timeout(struct timer_list *t)
 	napi_schedule(&q->napi);
 }
 
+/*
+ * End the grant of rx buffer @b and give the page back to the pool: it
+ * is recycled if the grant ended, else released from the pool to the
+ * deferred list (see the top of this file).
+ */
+static void netfront_rx_buf_put(struct netfront_queue *q,
+				struct netfront_rx_buf *b, bool napi)
+{
+	xenpv_grant_revoke(&q->info->xd, b->ref, NULL);
+	xenpv_page_pool_put(q->pool, b->page, napi);
+	b->page = NULL;
+	b->ref = INVALID_GRANT_REF;
+}
+
 /**
- * netfront_rx_release_all() - revoke and free every rx buffer.
+ * netfront_rx_release_all() - revoke every rx buffer, pages to the pool.
  * @q: a queue whose channels are unbound and whose NAPI is not running.
  */
 void netfront_rx_release_all(struct netfront_queue *q)
@@ -104,13 +132,8 @@ void netfront_rx_release_all(struct netfront_queue *q)
 	for (id = 0; id < NETFRONT_RX_RING_SIZE; id++) {
 		b = &q->rx_buf[id];
 		q->rx_posted[id] = 0;
-		if (!b->page)
-			continue;
-		/* A page the backend still maps goes to the deferred list. */
-		if (xenpv_grant_revoke(&q->info->xd, b->ref, b->page))
-			__free_page(b->page);
-		b->page = NULL;
-		b->ref = INVALID_GRANT_REF;
+		if (b->page)
+			netfront_rx_buf_put(q, b, false);
 	}
 }
 
@@ -222,11 +245,14 @@ static bool netfront_rx_add_frags(struct netfront_queue *q,
 				      skb_frag_size(&skb_shinfo(skb)->frags[0])))
 			return false;
 		/* The backend copies, it never maps: the grant ends now. */
-		if (!xenpv_grant_revoke(&q->info->xd, b->ref, b->page))
+		if (!xenpv_grant_revoke(&q->info->xd, b->ref, NULL)) {
+			/* The deferred list holds the page: out of the pool. */
+			xenpv_page_pool_put(q->pool, b->page, true);
 			kept = true;
-		else
+		} else {
 			skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, b->page,
 					rsp->offset, rsp->status, PAGE_SIZE);
+		}
 		b->page = NULL;
 		b->ref = INVALID_GRANT_REF;
 	}
@@ -258,6 +284,8 @@ static struct sk_buff *netfront_rx_build(struct netfront_queue *q,
 		netfront_stat_add(&q->rx_stats, &q->rx_stats.dropped, 1);
 		return NULL;
 	}
+	/* Its fragments are pool pages whose grants have ended. */
+	xenpv_skb_mark_for_recycle(skb);
 	if (pkt->nr == 1 && len <= NETFRONT_RX_HDR) {
 		/* Small: copied out, the page stays granted for reuse. */
 		skb_put_data(skb, page_address(q->rx_buf[rsp->id].page) +

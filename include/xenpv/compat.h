@@ -17,6 +17,8 @@
  *   XENPV_HAVE_CLASS_CREATE_NAME      class_create(name), no owner
  *   XENPV_HAVE_BDEV_FILE_OPEN         bdev_file_open_by_dev() (6.9+)
  *   XENPV_HAVE_TTY_SIZE_T             tty/hvc byte counts are size_t, u8
+ *   XENPV_HAVE_PAGE_POOL_HELPERS_H    page_pool API in net/page_pool/ (6.6+)
+ *   XENPV_HAVE_PAGE_POOL_NAPI         page_pool_params.napi (6.5+)
  */
 #ifndef _XENPV_COMPAT_H
 #define _XENPV_COMPAT_H
@@ -26,6 +28,8 @@
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/interrupt.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
 #include <xen/events.h>
 #include <xen/evtchn.h>
 #include <xen/grant_table.h>
@@ -366,5 +370,117 @@ struct hvc_struct *hvc_alloc(u32 vtermno, int data, const struct hv_ops *ops,
 int hvc_remove(struct hvc_struct *hp);
 int hvc_poll(struct hvc_struct *hp);
 void hvc_kick(void);
+
+/*
+ * page_pool for receive buffers.  The API is the same in 6.1 and 6.12
+ * for what xenpv uses (order-0 pages, no DMA mapping, no fragments);
+ * the header moved (net/page_pool/helpers.h, 6.6) and a pool may name
+ * the NAPI context that is its sole consumer (6.5), which lets skbs freed
+ * in that context recycle straight into the pool's cache.
+ *
+ * A kernel without CONFIG_PAGE_POOL (it has no prompt: only drivers
+ * select it; Debian's kernels have it, the board's small custom domU
+ * kernel does not) gets plain pages: xenpv_page_pool_create() returns
+ * NULL there, allocation is alloc_page() and putting a page is
+ * put_page().
+ *
+ * Recycling is by page reference count: a page put back while someone
+ * else holds a reference (e.g. the grant table's deferred-free list,
+ * which takes its own with gnttab_end_foreign_access(ref, NULL)) is
+ * released from the pool and left to that holder, never recycled.
+ */
+#if IS_ENABLED(CONFIG_PAGE_POOL)
+#ifdef XENPV_HAVE_PAGE_POOL_HELPERS_H
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/**
+ * xenpv_page_pool_create() - a pool of order-0 pages without DMA mapping.
+ * @dev: the device the pages are for.
+ * @napi: the NAPI context that alone allocates from the pool.
+ * @size: pages the pool keeps for recycling.
+ *
+ * Context: process context.
+ * Return: the pool, or an ERR_PTR().
+ */
+static inline struct page_pool *
+xenpv_page_pool_create(struct device *dev, struct napi_struct *napi,
+		       unsigned int size)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = size,
+		.nid = NUMA_NO_NODE,
+		.dev = dev,
+	};
+
+#ifdef XENPV_HAVE_PAGE_POOL_NAPI
+	pp.napi = napi;
+#endif
+	return page_pool_create(&pp);
+}
+
+/* Destroy a pool (NULL is fine); pages still out come back to it later. */
+static inline void xenpv_page_pool_destroy(struct page_pool *pool)
+{
+	if (pool)
+		page_pool_destroy(pool);
+}
+
+/* One page from @pool, from its NAPI context (or while that cannot run). */
+static inline struct page *xenpv_page_pool_alloc(struct page_pool *pool,
+						 gfp_t gfp)
+{
+	return page_pool_alloc_pages(pool, gfp | __GFP_NOWARN);
+}
+
+/*
+ * Give our reference on a page of @pool back: recycled if it was the
+ * last one, else released from the pool.  @napi: we are in the pool's
+ * NAPI context (direct recycling into its cache).
+ */
+static inline void xenpv_page_pool_put(struct page_pool *pool,
+				       struct page *page, bool napi)
+{
+	page_pool_put_full_page(pool, page, napi);
+}
+
+/* Pages of @skb that came from a pool go back to it when it is freed. */
+static inline void xenpv_skb_mark_for_recycle(struct sk_buff *skb)
+{
+	skb_mark_for_recycle(skb);
+}
+#else
+struct page_pool;
+
+static inline struct page_pool *
+xenpv_page_pool_create(struct device *dev, struct napi_struct *napi,
+		       unsigned int size)
+{
+	return NULL;
+}
+
+static inline void xenpv_page_pool_destroy(struct page_pool *pool)
+{
+}
+
+static inline struct page *xenpv_page_pool_alloc(struct page_pool *pool,
+						 gfp_t gfp)
+{
+	return alloc_page(gfp | __GFP_NOWARN);
+}
+
+static inline void xenpv_page_pool_put(struct page_pool *pool,
+				       struct page *page, bool napi)
+{
+	put_page(page);
+}
+
+static inline void xenpv_skb_mark_for_recycle(struct sk_buff *skb)
+{
+}
+#endif /* CONFIG_PAGE_POOL */
 
 #endif /* _XENPV_COMPAT_H */

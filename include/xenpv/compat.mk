@@ -70,4 +70,19 @@ xenpv-pat := ssize_t [(][*]write[)][(]struct tty_struct [*]tty, const u8
 xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_TTY_SIZE_T,\
 	linux/tty_driver.h,$(xenpv-pat))
 
+# The page_pool API moved to net/page_pool/helpers.h and types.h (6.6+,
+# so 6.12); 6.1 has it all in net/page_pool.h.
+xenpv-pat := page_pool_put_full_page
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_PAGE_POOL_HELPERS_H,\
+	net/page_pool/helpers.h,$(xenpv-pat))
+
+# A page_pool knows the NAPI context that consumes its pages and recycles
+# directly into its cache from skbs freed there (page_pool_params.napi,
+# 6.5+, so 6.12; in net/page_pool.h for 6.5 only).
+xenpv-pat := struct napi_struct[[:space:]]+[*]napi;
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_PAGE_POOL_NAPI,\
+	net/page_pool/types.h,$(xenpv-pat))
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_PAGE_POOL_NAPI,\
+	net/page_pool.h,$(xenpv-pat))
+
 xenpv-compat-flags := $(strip $(xenpv-compat-flags))

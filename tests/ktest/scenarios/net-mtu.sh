@@ -27,6 +27,14 @@ jumbo() {	# jumbo <vif>: dom0's side to 9000
 	ip link set "$1" mtu 9000 || fail "cannot set $1 mtu 9000"
 	ip link set xenbr0 mtu 9000 || fail "cannot set xenbr0 mtu 9000"
 }
+# For the record (our netfront): the device's state and its rx page_pool
+# counters (after the jumbo pings: pages that went up the stack and back).
+pool_stats() {
+	[ "$FRONT" = xenpv ] || return 0
+	domu_run -t 30 'grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
+		cat /sys/kernel/debug/xenpv/device-vif-*/status' 2>/dev/null | grep -E "^(netdev|q[0-9]+ (rx|pool|packets))" || true
+}
+
 jumbo "vif$id.0"
 domu_run -t 30 'ip link set eth0 mtu 9000 && cat /sys/class/net/eth0/mtu' | grep -qx 9000 ||
 	fail "the domU cannot set eth0 mtu 9000"
@@ -38,6 +46,7 @@ assert_eq "$out" 1500 "eth0 mtu back to 1500"
 domu_run -t 30 'ping -c 1 -W 2 -M do -s 8972 169.254.1.1' >/dev/null 2>&1 &&
 	fail "a 8972-byte DF ping left the domU at mtu 1500"
 out=$(domu_run -t 60 'ping -c 3 -i 0.3 -W 2 -M do -s 1472 169.254.1.1') || fail "1472-byte DF ping at mtu 1500: $out"
+pool_stats
 
 if [ "$FRONT" = xenpv ]; then
 	devid=$(xl network-list "$DOMU" | awk 'NR > 1 { print $1; exit }')
@@ -48,8 +57,12 @@ if [ "$FRONT" = xenpv ]; then
 	dev=$(domu_run -t 60 'for i in $(seq 1 60); do for d in /sys/class/net/eth*; do [ -e "$d" ] && { basename $d; exit 0; }; done; sleep 0.5; done; exit 1') ||
 		fail "no ethernet device after attach"
 	devid=$(xl network-list "$DOMU" | awk 'NR > 1 { print $1; exit }')
-	node=$(xenstore-read "/local/domain/$id/device/vif/$devid/mtu" 2>&1)
-	echo "frontend mtu node: $node"
+	# No node (or not a number) means the default, 1500.
+	node=$(xenstore-read "/local/domain/$id/device/vif/$devid/mtu" 2>/dev/null)
+	echo "frontend mtu node: ${node:-(none)}"
+	case "$node" in
+	'' | *[!0-9]*) node=1500 ;;
+	esac
 	m=$(domu_run -t 60 "for i in \$(seq 1 40); do [ \"\$(cat /sys/class/net/$dev/mtu)\" = $node ] && break; sleep 0.5; done; cat /sys/class/net/$dev/mtu")
 	assert_eq "$m" "$node" "$dev mtu vs. the xenstore mtu node"
 	domu_run -t 30 "ip link set $dev up; ip addr replace 169.254.2.2/16 dev $dev" || fail "cannot configure $dev"
@@ -61,4 +74,5 @@ if [ "$FRONT" = xenpv ]; then
 		# Xen 4.17's xl network-attach writes mtu 1500 whatever mtu= says.
 		echo "the toolstack wrote mtu $node, not 9000: the jumbo part of the xenstore check is not run"
 	fi
+	pool_stats
 fi
