@@ -129,6 +129,7 @@ int blkfront_disk_create(struct blkfront_info *info)
 	struct gendisk *gd;
 	int err;
 
+	info->pdu_segs = info->max_segs;
 	memset(set, 0, sizeof(*set));
 	set->ops = &blkfront_mq_ops;
 	set->nr_hw_queues = info->nr_queues;
@@ -192,6 +193,12 @@ void blkfront_disk_remove(struct blkfront_info *info)
 	struct gendisk *gd = info->gd;
 
 	if (gd) {
+		/* Requests waiting for a reconnection fail now (not running). */
+		if (info->quiesced) {
+			blk_mq_unquiesce_queue(gd->queue);
+			info->quiesced = false;
+		}
+		blk_mq_kick_requeue_list(gd->queue);
 		blk_mq_start_stopped_hw_queues(gd->queue, true);
 		if (info->disk_added)
 			del_gendisk(gd);

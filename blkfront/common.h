@@ -167,6 +167,12 @@ struct blkfront_queue {
  * @vdisk_info: the backend's "info" bits (VDISK_*).
  * @sector_size: logical block size.
  * @physical_sector_size: physical block size.
+ * @pdu_segs: @max_segs when the tag set was allocated: what each
+ *	request's arrays hold.  A later connection (after a restore) uses
+ *	at most this many segments.
+ * @quiesced: the disk's queue is quiesced between a restore and the
+ *	reconnection (requests wait, they do not fail).
+ * @resumed: restores seen (debugfs).
  * @tag_set: the blk-mq tag set, valid when @tag_set_ready.
  * @tag_set_ready: @tag_set was allocated.
  * @gd: the disk, or NULL.
@@ -208,6 +214,9 @@ struct blkfront_info {
 	u32 vdisk_info;
 	u32 sector_size;
 	u32 physical_sector_size;
+	unsigned int pdu_segs;
+	bool quiesced;
+	unsigned int resumed;
 	struct blk_mq_tag_set tag_set;
 	bool tag_set_ready;
 	struct gendisk *gd;
@@ -226,6 +235,7 @@ void blkfront_ring_teardown(struct blkfront_info *info);
 blk_status_t blkfront_submit(struct blkfront_queue *q, struct request *rq);
 void blkfront_fail_all(struct blkfront_queue *q);
 void blkfront_fail_queues(struct blkfront_info *info);
+unsigned int blkfront_requeue_inflight(struct blkfront_info *info);
 bool blkfront_idle(struct blkfront_info *info);
 void blkfront_show(struct xenpv_dev *xd, struct seq_file *m);
 int blkfront_cmd_init(struct blkfront_info *info, struct blkfront_cmd *cmd);

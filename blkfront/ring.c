@@ -428,6 +428,49 @@ void blkfront_fail_queues(struct blkfront_info *info)
 }
 
 /**
+ * blkfront_requeue_inflight() - take every request off the rings and
+ *	give it back to blk-mq, to be sent again on the next connection.
+ * @info: the device; its disk's queue is quiesced (nothing is being
+ *	dispatched); the caller holds @info->mutex.
+ *
+ * After a restore the rings belong to a backend that is gone: answered
+ * or not, each request it held is sent again in full (a read or a write
+ * done twice gives the same result).  The requests' grants are ended
+ * first; the new host's grant table holds none of them, so this never
+ * waits.  No response is consumed here: the old event channels are
+ * not bound on the new host.
+ *
+ * Return: the number of requests given back.
+ */
+unsigned int blkfront_requeue_inflight(struct blkfront_info *info)
+{
+	struct blkfront_queue *q;
+	struct request *rq, *tmp;
+	unsigned int i, id, n = 0;
+	LIST_HEAD(list);
+
+	for (i = 0; i < info->nr_queues; i++) {
+		q = &info->queues[i];
+		spin_lock_irq(&q->lock);
+		for (id = 0; q->pending_op && id < q->ring_size; id++) {
+			if (q->pending_op[id] == XENPV_BLKIF_OP_NONE)
+				continue;
+			rq = blkfront_take(q, id);
+			blkfront_release(q, blk_mq_rq_to_pdu(rq), false);
+			list_add_tail(&rq->queuelist, &list);
+			n++;
+		}
+		spin_unlock_irq(&q->lock);
+	}
+	list_for_each_entry_safe(rq, tmp, &list, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_requeue_request(rq, false);
+	}
+	wake_up(&info->drained);
+	return n;
+}
+
+/**
  * blkfront_idle() - no request is waiting for the backend.
  * @info: the device.
  *
@@ -717,10 +760,21 @@ static blk_status_t blkfront_grant_data(struct blkfront_queue *q,
 	bool indirect;
 	int nseg, i, err;
 
-	sg_init_table(cmd->sg, info->max_segs);
+	sg_init_table(cmd->sg, info->pdu_segs);
 	nseg = blk_rq_map_sg(rq->q, rq, cmd->sg);
-	if (WARN_ON_ONCE(nseg <= 0 || nseg > info->max_segs))
+	if (WARN_ON_ONCE(nseg <= 0 || nseg > info->pdu_segs))
 		return BLK_STS_IOERR;
+	/*
+	 * A request made before a restore, for a backend that took more
+	 * segments than the one we reconnected to (the queue limits are
+	 * lowered at the reconnection, later requests fit).
+	 */
+	if (nseg > info->max_segs) {
+		dev_warn_ratelimited(&info->xd.xbdev->dev,
+				     "%s: a request of %d segments made before the restore does not fit the backend's %u: failing it\n",
+				     info->name, nseg, info->max_segs);
+		return BLK_STS_IOERR;
+	}
 	indirect = nseg > BLKFRONT_SEGS;
 	if (indirect) {
 		pages = xenpv_blkif_indirect_pages(nseg);
@@ -933,6 +987,8 @@ void blkfront_show(struct xenpv_dev *xd, struct seq_file *m)
 	seq_printf(m, "segments: %u indirect-pages: %u queues: %u persistent: %d bounce: %d\n",
 		   info->max_segs, info->indirect_pages, nr, info->persistent,
 		   info->bounce);
+	seq_printf(m, "resumed: %u quiesced: %d\n", info->resumed,
+		   info->quiesced);
 	spin_unlock_irqrestore(&info->lock, flags);
 
 	if (!nr)

@@ -20,12 +20,19 @@
  *
  * A backend that breaks the ring protocol gets us to Closing (from a
  * work item, ring.c marks the device broken).
+ *
+ * After a restore (.resume): the disk stays, its queue is quiesced, the
+ * requests that were on the old rings are given back to blk-mq, rings
+ * and channels are freed and we start again from Initialising with the
+ * new backend; at its Connected the features are read again, the queue
+ * limits updated and the requests sent again (blkfront_reconnect()).
  */
 #include "common.h"
 
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <xen/xen.h>
+#include <xen/page.h>
 #include <xen/platform_pci.h>
 #include <xen/interface/io/protocols.h>
 
@@ -255,6 +262,19 @@ static void blkfront_talk(struct blkfront_info *info)
 		       &be_queues);
 	nr = xenpv_blkif_front_queues(be_queues, info->max_queues,
 				      num_online_cpus());
+	/*
+	 * Reconnecting a disk (after a restore): its hardware queues stay,
+	 * one ring each.  A backend that offers fewer cannot carry them.
+	 */
+	if (info->gd) {
+		nr = info->tag_set.nr_hw_queues;
+		if (nr > 1 && be_queues < nr) {
+			xenpv_dev_fatal(xd, -EINVAL,
+					"%s: the backend offers %u queues, the disk has %u",
+					info->name, be_queues, nr);
+			return;
+		}
+	}
 
 	info->want_persistent = READ_ONCE(blkfront_feature_persistent);
 	info->bounce = !READ_ONCE(blkfront_trusted) ||
@@ -333,8 +353,9 @@ static int blkfront_read_params(struct blkfront_info *info)
 		return err;
 	}
 	xenpv_read_u32(xd, NULL, "info", 0, 0, U32_MAX, &info->vdisk_info);
+	/* A logical block must fit in one segment: one grant, 4 KiB. */
 	err = xenpv_read_u32(xd, NULL, "sector-size", SECTOR_SIZE, SECTOR_SIZE,
-			     PAGE_SIZE, &lss);
+			     XEN_PAGE_SIZE, &lss);
 	if (err || !is_power_of_2(lss)) {
 		xenpv_dev_fatal(xd, -EINVAL, "bad sector-size");
 		return -EINVAL;
@@ -350,6 +371,9 @@ static int blkfront_read_params(struct blkfront_info *info)
 		       U32_MAX, &info->be_indirect);
 	info->max_segs = xenpv_blkif_front_segs(info->be_indirect,
 						blkfront_max_indirect);
+	/* Reconnecting: the requests' arrays are as big as they were. */
+	if (info->gd)
+		info->max_segs = min(info->max_segs, info->pdu_segs);
 	info->indirect_pages = info->max_segs > BLKFRONT_SEGS ?
 			       xenpv_blkif_indirect_pages(info->max_segs) : 0;
 
@@ -437,6 +461,45 @@ static void blkfront_print_features(struct blkfront_info *info)
 		 info->bounce ? "enabled" : "disabled");
 }
 
+/*
+ * The new backend after a restore is connected: same disk, features
+ * read again (they may differ: persistent grants, indirect segments,
+ * flush, discard), queue limits updated, then the requests that waited
+ * (those of the old rings first) are sent.  Under info->mutex.
+ */
+static void blkfront_reconnect(struct blkfront_info *info)
+{
+	struct xenpv_dev *xd = &info->xd;
+	u64 old_sectors = info->sectors, sectors;
+	u32 old_lss = info->sector_size;
+	int err;
+
+	err = blkfront_read_params(info);
+	if (err)
+		return;
+	if (info->sector_size != old_lss) {
+		xenpv_dev_fatal(xd, -EINVAL,
+				"%s: sector-size %u after the restore, was %u",
+				info->name, info->sector_size, old_lss);
+		return;
+	}
+	blkfront_disk_update_limits(info);
+	sectors = info->sectors;
+	info->sectors = old_sectors;
+	blkfront_disk_resize(info, sectors);
+
+	spin_lock_irq(&info->lock);
+	info->running = !info->broken;
+	spin_unlock_irq(&info->lock);
+	if (info->quiesced) {
+		blk_mq_unquiesce_queue(info->gd->queue);
+		info->quiesced = false;
+	}
+	blk_mq_kick_requeue_list(info->gd->queue);
+	xenpv_set_state(xd, XenbusStateConnected, "reconnected after restore");
+	blkfront_print_features(info);
+}
+
 /* Backend connected: add the disk, or notice a resize.  Under mutex. */
 static void blkfront_connect(struct blkfront_info *info)
 {
@@ -451,6 +514,10 @@ static void blkfront_connect(struct blkfront_info *info)
 	}
 	if (xenpv_our_state(xd) != XenbusStateInitialised)
 		return;
+	if (info->gd) {
+		blkfront_reconnect(info);
+		return;
+	}
 
 	err = blkfront_read_params(info);
 	if (err)
@@ -650,6 +717,45 @@ static void blkfront_remove(struct xenbus_device *xbdev)
 
 XENPV_DEFINE_REMOVE(blkfront_remove)
 
+/*
+ * After a restore (xl restore, or a migration): rings, channels and
+ * grants belonged to the old host and the old backend is gone.  The
+ * disk stays; its queue is quiesced (requests wait instead of failing),
+ * the requests that were on the old rings are given back to blk-mq to
+ * be sent again, and rings, channels and copy-mode pages are freed.
+ * The xenbus core has set our state back to Initialising and watches
+ * the new backend: its InitWait makes blkfront_talk() negotiate again,
+ * its Connected blkfront_reconnect().  What we last saw of the old
+ * backend is forgotten (Unknown: any state is a legal first sighting).
+ */
+static int blkfront_resume(struct xenbus_device *xbdev)
+{
+	struct xenpv_dev *xd = xenpv_dev_from_xbdev(xbdev);
+	struct blkfront_info *info;
+	unsigned int n;
+
+	if (!xd)
+		return 0;
+	info = blkfront_from_xd(xd);
+	mutex_lock(&info->mutex);
+	/* No dispatch runs after this: a request is on a ring or waits. */
+	if (info->gd && !info->quiesced) {
+		blk_mq_quiesce_queue(info->gd->queue);
+		info->quiesced = true;
+	}
+	spin_lock_irq(&info->lock);
+	info->running = false;
+	spin_unlock_irq(&info->lock);
+	n = blkfront_requeue_inflight(info);
+	blkfront_ring_teardown(info);
+	xenpv_peer_changed(xd, XenbusStateUnknown);
+	info->resumed++;
+	mutex_unlock(&info->mutex);
+	dev_info(&xbdev->dev, "%s: resumed: %u requests to send again, reconnecting to the backend\n",
+		 info->name[0] ? info->name : "vbd", n);
+	return 0;
+}
+
 static const struct xenbus_device_id blkfront_ids[] = {
 	{ "vbd" },
 	{ "" }
@@ -659,6 +765,7 @@ static struct xenbus_driver blkfront_driver = {
 	.ids			= blkfront_ids,
 	.probe			= blkfront_probe,
 	.remove			= blkfront_remove_cb,
+	.resume			= blkfront_resume,
 	.otherend_changed	= xenpv_otherend_changed,
 	.not_essential		= true,
 };
