@@ -36,13 +36,13 @@ if [ "$BACK" = xenpv ]; then
 	[ "$rx" -ge 30 ] && [ "$tx" -ge 30 ] && [ "$rxb" -ge $((30 * 98)) ] ||
 		fail "dom0 $vif counters did not follow the traffic (rx $rx, tx $tx, rx bytes $rxb)"
 	# The per-queue debugfs counters add up to the net_device's.
-	dq=$(cat /sys/kernel/debug/xen-netback/$vif/io_ring_q* 2>/dev/null | grep '^guest tx:')
+	grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
+	dq=$(cat /sys/kernel/debug/xen-netback/$vif/io_ring_q* | grep '^guest tx:')
 	echo "$dq"
-	if [ -n "$dq" ]; then
-		qrx=$(echo "$dq" | awk '{ s += $3 } END { print s + 0 }')
-		[ "$qrx" -ge $((rx1 + rx)) ] && [ "$qrx" -le $(( $(st rx_packets) )) ] ||
-			fail "dom0 $vif: debugfs guest tx packets $qrx vs. rx_packets $(st rx_packets)"
-	fi
+	[ -n "$dq" ] || fail "dom0: no per-queue counters in /sys/kernel/debug/xen-netback/$vif/"
+	qrx=$(echo "$dq" | awk '{ s += $3 } END { print s + 0 }')
+	[ "$qrx" -ge $((rx1 + rx)) ] && [ "$qrx" -le $(( $(st rx_packets) )) ] ||
+		fail "dom0 $vif: debugfs guest tx packets $qrx vs. rx_packets $(st rx_packets)"
 	[ "$FRONT" = xenpv ] || exit 0
 fi
 

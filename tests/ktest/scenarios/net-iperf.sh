@@ -17,6 +17,7 @@ s1=$(domu_run -t 30 "$et; \$ET -S eth0")
 bq() {
 	[ "$BACK" = xenpv ] || return 0
 	local f
+	grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
 	for f in /sys/kernel/debug/xen-netback/vif$(domid_of).0/io_ring_q*; do
 		[ -e "$f" ] || continue
 		awk -v q="${f##*_}" '/^guest tx:/ { print q, $3, $11 }' "$f"
@@ -36,6 +37,7 @@ done
 s2=$(domu_run -t 30 "$et; \$ET -S eth0")
 b2=$(bq)
 if [ "$BACK" = xenpv ]; then
+	[ -n "$b1" ] && [ -n "$b2" ] || fail "dom0: no per-queue counters in /sys/kernel/debug/xen-netback/"
 	echo "dom0 per-queue counters (queue, guest tx, guest rx packets), before:"
 	echo "$b1"
 	echo "after:"
