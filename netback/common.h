@@ -16,6 +16,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <xen/grant_table.h>
@@ -67,19 +68,49 @@ extern unsigned int nb_fatal_skb_slots;
 struct nb_vif;
 struct nb_tx_pkt;
 
-/* Statistics with the in-tree xen-netback names (ethtool -S), then ours. */
+/*
+ * Per-queue counters, 64-bit everywhere.  Each group has one writer (guest
+ * tx: the queue's NAPI poll; guest rx: the queue's RX thread, or the
+ * disconnect once that thread stopped) and readers go through the group's
+ * u64_stats_sync: a 32-bit reader never sees a torn value.
+ */
+struct nb_tx_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t packets;		/* received from the guest */
+	u64_stats_t bytes;
+	u64_stats_t errors;		/* guest packets dropped */
+	u64_stats_t gso_checksum_fixup;	/* GSO without a partial csum */
+	u64_stats_t frag_overflow;	/* too many frags for one skb */
+	u64_stats_t bad_requests;	/* refused with RSP_ERROR */
+	u64_stats_t copy_errors;	/* their copy failed */
+};
+
+struct nb_rx_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t packets;		/* copied to the guest */
+	u64_stats_t bytes;
+	u64_stats_t dropped;		/* queued for the guest, dropped */
+	u64_stats_t drained;		/* dropped after the drain timeout */
+	u64_stats_t stalls;		/* times the queue stalled */
+	u64_stats_t copy_errors;	/* their copy to the guest failed */
+};
+
+/* A consistent copy of one queue's counters (nb_queue_stats()). */
 struct nb_stats {
-	unsigned long rx_gso_checksum_fixup;
-	unsigned long tx_zerocopy_sent;
-	unsigned long tx_zerocopy_success;
-	unsigned long tx_zerocopy_fail;
-	unsigned long tx_frag_overflow;
-	/* xenpv extras */
-	unsigned long tx_bad_requests;	/* guest packets refused (RSP_ERROR) */
-	unsigned long tx_copy_errors;	/* guest packets whose copy failed */
-	unsigned long rx_drained;	/* skbs dropped after drain timeout */
-	unsigned long rx_stalls;	/* times the queue stalled */
-	unsigned long rx_copy_errors;	/* skbs whose copy to the guest failed */
+	/* ethtool -S: the in-tree xen-netback's names, then ours */
+	u64 rx_gso_checksum_fixup;
+	u64 tx_zerocopy_sent;		/* always 0: we always copy */
+	u64 tx_zerocopy_success;
+	u64 tx_zerocopy_fail;
+	u64 tx_frag_overflow;
+	u64 tx_bad_requests;
+	u64 tx_copy_errors;
+	u64 rx_drained;
+	u64 rx_stalls;
+	u64 rx_copy_errors;
+	/* net_device statistics and debugfs (guest's view of tx/rx) */
+	u64 tx_packets, tx_bytes, tx_errors;
+	u64 rx_packets, rx_bytes, rx_dropped;
 };
 
 /**
@@ -115,11 +146,8 @@ struct nb_stats {
  * @rx_copy: grant-copy operations of one RX batch.
  * @stalled: the guest stopped giving buffers; carrier is off.
  * @broken: the frontend misbehaved; the queue does nothing more.
- * @st: statistics.
- * @rx_packets: packets copied to the guest (and @rx_bytes_done bytes).
- * @tx_packets: packets received from the guest (and @tx_bytes_done).
- * @tx_errors: packets from the guest dropped.
- * @rx_dropped: packets for the guest dropped.
+ * @txs: guest tx counters (NAPI writes).
+ * @rxs: guest rx counters (the RX thread writes).
  * @dbg: debugfs file.
  */
 struct nb_queue {
@@ -156,9 +184,8 @@ struct nb_queue {
 	bool stalled;
 
 	bool broken;
-	struct nb_stats st;
-	u64 rx_packets, rx_bytes_done, rx_dropped;
-	u64 tx_packets, tx_bytes_done, tx_errors;
+	struct nb_tx_stats txs;
+	struct nb_rx_stats rxs;
 	struct dentry *dbg;
 };
 
@@ -230,6 +257,7 @@ void nb_vif_carrier(struct nb_vif *vif);
 void nb_queue_fatal(struct nb_queue *q, const char *why);
 void nb_queue_stall(struct nb_queue *q, bool stalled);
 void nb_vif_disconnect(struct nb_vif *vif);
+void nb_queue_stats(const struct nb_queue *q, struct nb_stats *st);
 void nb_debugfs_vif_add(struct nb_vif *vif);
 void nb_debugfs_vif_remove(struct nb_vif *vif);
 int nb_debugfs_init(void);
@@ -247,6 +275,28 @@ int nb_rx_thread(void *arg);
 unsigned int nb_rx_slots(const struct nb_vif *vif, const struct sk_buff *skb);
 void nb_rx_purge(struct nb_queue *q);
 bool nb_rx_kick(struct nb_queue *q);
+
+/* Count @n in a guest tx counter of @q.  Context: @q's NAPI poll. */
+static inline void nb_tx_count(struct nb_queue *q, u64_stats_t *ctr,
+			       unsigned long n)
+{
+	u64_stats_update_begin(&q->txs.syncp);
+	u64_stats_add(ctr, n);
+	u64_stats_update_end(&q->txs.syncp);
+}
+
+/*
+ * Count @n in a guest rx counter of @q.  Context: @q's RX thread (or
+ * with it stopped); preemptible, hence the irqsave variant (32-bit).
+ */
+static inline void nb_rx_count(struct nb_queue *q, u64_stats_t *ctr,
+			       unsigned long n)
+{
+	unsigned long flags = u64_stats_update_begin_irqsave(&q->rxs.syncp);
+
+	u64_stats_add(ctr, n);
+	u64_stats_update_end_irqrestore(&q->rxs.syncp, flags);
+}
 
 static inline struct nb_vif *nb_vif_of(struct xenpv_dev *xd)
 {

@@ -266,7 +266,7 @@ void nb_queue_stall(struct nb_queue *q, bool stalled)
 	}
 	WRITE_ONCE(q->stalled, stalled);
 	if (stalled) {
-		q->st.rx_stalls++;
+		nb_rx_count(q, &q->rxs.stalls, 1);
 		if (vif->stalled_queues++ == 0) {
 			netdev_info(vif->dev, "guest rx stalled (%s)\n",
 				    q->name);
@@ -350,22 +350,56 @@ static netdev_features_t nb_fix_features(struct net_device *dev,
 	return features;
 }
 
+/**
+ * nb_queue_stats() - a consistent copy of a queue's counters.
+ * @q: the queue (connected or not: its counters outlive connections).
+ * @st: the copy.
+ */
+void nb_queue_stats(const struct nb_queue *q, struct nb_stats *st)
+{
+	const struct nb_tx_stats *t = &q->txs;
+	const struct nb_rx_stats *r = &q->rxs;
+	unsigned int seq;
+
+	memset(st, 0, sizeof(*st));
+	do {
+		seq = u64_stats_fetch_begin(&t->syncp);
+		st->tx_packets = u64_stats_read(&t->packets);
+		st->tx_bytes = u64_stats_read(&t->bytes);
+		st->tx_errors = u64_stats_read(&t->errors);
+		st->rx_gso_checksum_fixup =
+			u64_stats_read(&t->gso_checksum_fixup);
+		st->tx_frag_overflow = u64_stats_read(&t->frag_overflow);
+		st->tx_bad_requests = u64_stats_read(&t->bad_requests);
+		st->tx_copy_errors = u64_stats_read(&t->copy_errors);
+	} while (u64_stats_fetch_retry(&t->syncp, seq));
+	do {
+		seq = u64_stats_fetch_begin(&r->syncp);
+		st->rx_packets = u64_stats_read(&r->packets);
+		st->rx_bytes = u64_stats_read(&r->bytes);
+		st->rx_dropped = u64_stats_read(&r->dropped);
+		st->rx_drained = u64_stats_read(&r->drained);
+		st->rx_stalls = u64_stats_read(&r->stalls);
+		st->rx_copy_errors = u64_stats_read(&r->copy_errors);
+	} while (u64_stats_fetch_retry(&r->syncp, seq));
+}
+
 static void nb_get_stats64(struct net_device *dev,
 			   struct rtnl_link_stats64 *s)
 {
 	struct nb_vif *vif = netdev_priv(dev);
+	struct nb_stats st;
 	unsigned int i;
 
 	/* Queue structs live as long as the net_device: no lock needed. */
 	for (i = 0; i < dev->num_tx_queues; i++) {
-		struct nb_queue *q = &vif->queues[i];
-
-		s->rx_packets += READ_ONCE(q->tx_packets);
-		s->rx_bytes += READ_ONCE(q->tx_bytes_done);
-		s->rx_errors += READ_ONCE(q->tx_errors);
-		s->tx_packets += READ_ONCE(q->rx_packets);
-		s->tx_bytes += READ_ONCE(q->rx_bytes_done);
-		s->tx_dropped += READ_ONCE(q->rx_dropped);
+		nb_queue_stats(&vif->queues[i], &st);
+		s->rx_packets += st.tx_packets;
+		s->rx_bytes += st.tx_bytes;
+		s->rx_errors += st.tx_errors;
+		s->tx_packets += st.rx_packets;
+		s->tx_bytes += st.rx_bytes;
+		s->tx_dropped += st.rx_dropped;
 	}
 	s->tx_dropped += atomic_long_read(&vif->xmit_dropped);
 }
@@ -418,18 +452,15 @@ static void nb_get_ethtool_stats(struct net_device *dev,
 				 struct ethtool_stats *stats, u64 *data)
 {
 	struct nb_vif *vif = netdev_priv(dev);
+	struct nb_stats st;
 	unsigned int i, j;
 
-	for (i = 0; i < ARRAY_SIZE(nb_stat_names); i++) {
-		u64 sum = 0;
-
-		for (j = 0; j < dev->num_tx_queues; j++) {
-			const void *st = &vif->queues[j].st;
-
-			sum += READ_ONCE(*(const unsigned long *)
-					 (st + nb_stat_names[i].offset));
-		}
-		data[i] = sum;
+	memset(data, 0, ARRAY_SIZE(nb_stat_names) * sizeof(*data));
+	for (j = 0; j < dev->num_tx_queues; j++) {
+		nb_queue_stats(&vif->queues[j], &st);
+		for (i = 0; i < ARRAY_SIZE(nb_stat_names); i++)
+			data[i] += *(const u64 *)((const void *)&st +
+						  nb_stat_names[i].offset);
 	}
 }
 
@@ -497,6 +528,8 @@ struct nb_vif *nb_vif_alloc(struct xenbus_device *xbdev, domid_t domid,
 	for (i = 0; i < nq; i++) {
 		vif->queues[i].vif = vif;
 		vif->queues[i].id = i;
+		u64_stats_init(&vif->queues[i].txs.syncp);
+		u64_stats_init(&vif->queues[i].rxs.syncp);
 	}
 	mutex_init(&vif->lock);
 	spin_lock_init(&vif->stall_lock);
@@ -537,6 +570,7 @@ static int nb_ring_show(struct seq_file *m, void *unused)
 {
 	struct nb_queue *q = m->private;
 	struct nb_vif *vif = q->vif;
+	struct nb_stats st;
 
 	mutex_lock(&vif->lock);
 	if (!vif->connected || q->id >= vif->nr_queues) {
@@ -567,9 +601,10 @@ static int nb_ring_show(struct seq_file *m, void *unused)
 		   atomic_long_read(&q->tx_ch.spurious),
 		   atomic_long_read(&q->rx_ch.events),
 		   atomic_long_read(&q->rx_ch.spurious));
+	nb_queue_stats(q, &st);
 	seq_printf(m, "guest tx: %llu packets %llu bytes %llu errors; guest rx: %llu packets %llu bytes %llu dropped\n",
-		   q->tx_packets, q->tx_bytes_done, q->tx_errors,
-		   q->rx_packets, q->rx_bytes_done, q->rx_dropped);
+		   st.tx_packets, st.tx_bytes, st.tx_errors,
+		   st.rx_packets, st.rx_bytes, st.rx_dropped);
 out_unlock:
 	mutex_unlock(&vif->lock);
 	return 0;

@@ -71,9 +71,10 @@ static unsigned int nb_rx_ops(const struct sk_buff *skb)
 	return n + DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
 }
 
+/* Context: the queue's RX thread, or the disconnect once it stopped. */
 static void nb_rx_drop(struct nb_queue *q, struct sk_buff *skb)
 {
-	q->rx_dropped++;
+	nb_rx_count(q, &q->rxs.dropped, 1);
 	kfree_skb(skb);
 }
 
@@ -97,11 +98,8 @@ netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (idx >= nr)
 		idx %= nr;
 	q = &vif->queues[idx];
-	if (READ_ONCE(q->stalled) || READ_ONCE(q->broken)) {
-		q->rx_dropped++;
-		dev_kfree_skb_any(skb);
-		return NETDEV_TX_OK;
-	}
+	if (READ_ONCE(q->stalled) || READ_ONCE(q->broken))
+		goto out_drop;
 	if (skb->len < ETH_HLEN ||
 	    (skb_has_frag_list(skb) && skb_linearize(skb)))
 		goto out_drop;
@@ -343,7 +341,8 @@ static void nb_rx_build(struct nb_queue *q, const struct sk_buff *skb,
 static bool nb_rx_action(struct nb_queue *q)
 {
 	struct nb_rx_pkt pkts[NB_RX_BATCH];
-	unsigned int npkts, nops, i, j;
+	unsigned int npkts, nops, i, j, sent;
+	unsigned long bytes, flags;
 	struct sk_buff *skb;
 	int avail, need, notify;
 
@@ -393,6 +392,8 @@ static bool nb_rx_action(struct nb_queue *q)
 			return true;
 
 		gnttab_batch_copy(q->rx_copy, nops);
+		sent = 0;
+		bytes = 0;
 		for (i = 0; i < npkts; i++) {
 			struct nb_rx_pkt *p = &pkts[i];
 			s16 status = XEN_NETIF_RSP_OKAY;
@@ -404,14 +405,18 @@ static bool nb_rx_action(struct nb_queue *q)
 			if (status != XEN_NETIF_RSP_OKAY) {
 				RING_GET_RESPONSE(&q->rx, p->first_rsp)->status =
 					status;
-				q->st.rx_copy_errors++;
+				nb_rx_count(q, &q->rxs.copy_errors, 1);
 				nb_rx_drop(q, p->skb);
 				continue;
 			}
-			q->rx_packets++;
-			q->rx_bytes_done += p->skb->len;
+			sent++;
+			bytes += p->skb->len;
 			consume_skb(p->skb);
 		}
+		flags = u64_stats_update_begin_irqsave(&q->rxs.syncp);
+		u64_stats_add(&q->rxs.packets, sent);
+		u64_stats_add(&q->rxs.bytes, bytes);
+		u64_stats_update_end_irqrestore(&q->rxs.syncp, flags);
 		WRITE_ONCE(q->rx_progress, jiffies);
 		WRITE_ONCE(q->rx_need, 1);
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
@@ -478,7 +483,7 @@ static void nb_rx_housekeeping(struct nb_queue *q)
 		spin_unlock_bh(&q->rx_queue.lock);
 		if (!skb)
 			break;
-		q->st.rx_drained++;
+		nb_rx_count(q, &q->rxs.drained, 1);
 		nb_rx_drop(q, skb);
 	}
 }

@@ -237,7 +237,7 @@ static int nb_tx_build(struct nb_queue *q, struct nb_tx_pkt *p,
 	struct sk_buff *skb;
 
 	if (unlikely(!lin || nfrags > MAX_SKB_FRAGS)) {
-		q->st.tx_frag_overflow++;
+		nb_tx_count(q, &q->txs.frag_overflow, 1);
 		return -EMSGSIZE;
 	}
 	skb = napi_alloc_skb(&q->napi, lin);
@@ -312,7 +312,7 @@ static int nb_tx_offload(struct nb_queue *q, struct nb_tx_pkt *p,
 	else if (p->flags & XEN_NETTXF_data_validated)
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	if (skb->ip_summed != CHECKSUM_PARTIAL && skb_is_gso(skb)) {
-		q->st.rx_gso_checksum_fixup++;
+		nb_tx_count(q, &q->txs.gso_checksum_fixup, 1);
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		recalc = true;
 	}
@@ -368,13 +368,15 @@ static void nb_tx_deliver(struct nb_queue *q, struct nb_tx_pkt *p)
 		if (net_ratelimit())
 			netdev_dbg(q->vif->dev, "%s: bad offload request\n",
 				   q->name);
-		q->tx_errors++;
+		nb_tx_count(q, &q->txs.errors, 1);
 		kfree_skb(skb);
 		return;
 	}
 	skb_record_rx_queue(skb, q->id);
-	q->tx_packets++;
-	q->tx_bytes_done += len;
+	u64_stats_update_begin(&q->txs.syncp);
+	u64_stats_inc(&q->txs.packets);
+	u64_stats_add(&q->txs.bytes, len);
+	u64_stats_update_end(&q->txs.syncp);
 	napi_gro_receive(&q->napi, skb);
 }
 
@@ -427,11 +429,11 @@ static int nb_tx_batch(struct nb_queue *q, int budget, bool *stop)
 		q->tx.req_cons = next;
 		p->status = XEN_NETIF_RSP_OKAY;
 		if (r == NB_TX_DROP) {
-			q->st.tx_bad_requests++;
-			q->tx_errors++;
+			nb_tx_count(q, &q->txs.bad_requests, 1);
+			nb_tx_count(q, &q->txs.errors, 1);
 			p->status = XEN_NETIF_RSP_ERROR;
 		} else if (nb_tx_build(q, p, nr_data, &nops)) {
-			q->tx_errors++;
+			nb_tx_count(q, &q->txs.errors, 1);
 			p->status = XEN_NETIF_RSP_ERROR;
 		}
 		npkts++;
@@ -452,8 +454,8 @@ static int nb_tx_batch(struct nb_queue *q, int budget, bool *stop)
 					   "%s: copy from guest failed: %d\n",
 					   q->name,
 					   q->tx_copy[p->first_op + j].status);
-			q->st.tx_copy_errors++;
-			q->tx_errors++;
+			nb_tx_count(q, &q->txs.copy_errors, 1);
+			nb_tx_count(q, &q->txs.errors, 1);
 			kfree_skb(p->skb);
 			p->skb = NULL;
 			p->status = XEN_NETIF_RSP_ERROR;

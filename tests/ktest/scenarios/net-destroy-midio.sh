@@ -1,7 +1,10 @@
 # net-destroy-midio: xl destroy the domU in the middle of traffic both
 # ways, NET_DESTROY_ROUNDS times (default 3): the vif goes, the domain
 # goes completely (no grant or mapping of it kept by dom0), and the next
-# domU works.
+# domU works.  A round is a domU boot plus traffic: 80-120 s on a
+# loaded 2-core host, so the acceptance's 10 rounds need more than the
+# default 600 s.
+# timeout: 1800
 rounds=${NET_DESTROY_ROUNDS:-3}
 for r in $(seq 1 "$rounds"); do
 	domu_up
