@@ -18,18 +18,19 @@ a20_key() {
 	ssh-keygen -q -t ed25519 -N '' -C xenpv-a20-ktest -f "$A20_KEY" || die "ssh-keygen failed"
 }
 
-# The dom0 NFS root: the board userland plus openssh-server, busybox init
-# with our sysinit, the ssh host keys and root's authorized key.  Built once
-# per package set and builder into $XENPV_CACHE/a20-nfsroot-<dist>-<arch>/<key>/root
-# (its own key: the cached images of tests/ktest/run are never touched).
+# The dom0 NFS root: the board userland plus openssh-server, extracted once
+# per package set into $XENPV_CACHE/a20-nfsroot-<dist>-<arch>/<key>/root (its
+# own key: the cached images of tests/ktest/run are never touched).  What
+# makes it a bootable dom0 (users, sshd, busybox init) is applied to each
+# copy (a20_export_sync), so changing that never re-extracts.
 a20_packages() { echo $(board_packages) openssh-server; }
 
 a20_root_build() {
 	local lock key
 	board_lock lock
 	board_key
-	key=$( { echo "$BOARD_PKGS openssh-server=$(apt_version openssh-server)"; cat "$A20_DIR/lib.sh"; } |
-		sha256sum | cut -c1-16)
+	key=$( { echo "$BOARD_PKGS openssh-server=$(apt_version openssh-server)"
+		declare -f a20_packages a20_mmdebstrap_once a20_userland; } | sha256sum | cut -c1-16)
 	A20_ROOT_DIR=$XENPV_CACHE/a20-nfsroot-$DIST-$ARCH/$key
 	if [ ! -f "$A20_ROOT_DIR/complete" ]; then
 		say "building the A20 dom0 NFS root in $A20_ROOT_DIR (first run only)"
@@ -52,19 +53,29 @@ a20_mmdebstrap_once() {
 }
 
 a20_userland() {
-	local root=$1 t
+	local root=$1
 	say "extracting the $DIST/$DEB_ARCH userland with openssh-server"
 	retry 3 a20_mmdebstrap_once "$root" ||
 		{ tail -15 "$root.log" >&2; die "mmdebstrap failed (log: $root.log)"; }
-	# What maintainer scripts would have done.
+	depmod -b "$root" "$KVER"
+}
+
+# Make <root> (a copy of the cached userland) a dom0 for the A20 boards:
+# what maintainer scripts would have done, sshd (key login as root), busybox
+# init with /sbin/xenpv-a20-init as sysinit and a shell on hvc0, and root's
+# authorized key <pub>.
+a20_root_setup() {
+	local root=$1 pub=$2 t
 	cp "$root/usr/share/base-passwd/passwd.master" "$root/etc/passwd"
 	cp "$root/usr/share/base-passwd/group.master" "$root/etc/group"
 	echo 'sshd:x:101:65534::/run/sshd:/usr/sbin/nologin' >>"$root/etc/passwd"
-	echo 'root:*:0:0:99999:7:::' >"$root/etc/shadow"
+	sed -i 's|^root:.*|root:x:0:0:root:/root:/bin/bash|' "$root/etc/passwd"
+	# No password (as the emulated board's dom0): sshd takes keys only.
+	echo 'root::0:0:99999:7:::' >"$root/etc/shadow"
 	ln -sf gawk "$root/usr/bin/awk"
-	depmod -b "$root" "$KVER"
 	for t in rsa ecdsa ed25519; do
-		ssh-keygen -q -t $t -N '' -C dom0 -f "$root/etc/ssh/ssh_host_${t}_key"
+		[ -s "$root/etc/ssh/ssh_host_${t}_key" ] ||
+			ssh-keygen -q -t $t -N '' -C dom0 -f "$root/etc/ssh/ssh_host_${t}_key"
 	done
 	mkdir -p "$root/etc/ssh/sshd_config.d"
 	cat >"$root/etc/ssh/sshd_config.d/xenpv.conf" <<'CONF'
@@ -72,6 +83,7 @@ a20_userland() {
 UsePAM no
 PermitRootLogin prohibit-password
 PasswordAuthentication no
+PermitEmptyPasswords no
 UseDNS no
 CONF
 	cat >"$root/etc/inittab" <<'TAB'
@@ -81,20 +93,21 @@ hvc0::respawn:/bin/bash -l
 ::ctrlaltdel:/bin/busybox reboot
 ::shutdown:/bin/sync
 TAB
+	install -m 755 "$A20_DIR/dom0-init" "$root/sbin/xenpv-a20-init"
 	echo dom0 >"$root/etc/hostname"
 	printf '127.0.0.1 localhost\n127.0.1.1 dom0\n' >"$root/etc/hosts"
+	install -d -m 700 "$root/root/.ssh"
+	install -m 600 "$pub" "$root/root/.ssh/authorized_keys"
 }
 
 # Make <export> a fresh copy of the cached NFS root (what the last boot
-# wrote there goes), with root's authorized key.
+# wrote there goes), set up by a20_root_setup.
 a20_export_sync() {
 	local export=$1 pub=$2
-	case "$export" in /tmp/*|"$A20_STATE"/*) ;; *) die "refusing to replace $export (not under /tmp)" ;; esac
 	rm -rf "$export"
 	mkdir -p "$(dirname "$export")"
 	cp -a "$A20_ROOT_DIR/root" "$export" || die "cannot copy the NFS root to $export"
-	install -d -m 700 "$export/root/.ssh"
-	install -m 600 "$pub" "$export/root/.ssh/authorized_keys"
+	a20_root_setup "$export" "$pub"
 }
 
 # The dom0 initramfs that brings up the network (eth0 in xenbr0, the address
