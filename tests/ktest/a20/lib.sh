@@ -77,6 +77,9 @@ a20_root_setup() {
 		[ -s "$root/etc/ssh/ssh_host_${t}_key" ] ||
 			ssh-keygen -q -t $t -N '' -C dom0 -f "$root/etc/ssh/ssh_host_${t}_key"
 	done
+	# The package ships its sshd_config as a template for its postinst.
+	[ -s "$root/etc/ssh/sshd_config" ] ||
+		cp "$root/usr/share/openssh/sshd_config" "$root/etc/ssh/sshd_config"
 	mkdir -p "$root/etc/ssh/sshd_config.d"
 	cat >"$root/etc/ssh/sshd_config.d/xenpv.conf" <<'CONF'
 # xenpv A20 board: key login as root only, no PAM (nothing configured it).
