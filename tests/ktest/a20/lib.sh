@@ -230,6 +230,9 @@ a20_qemu_cmdline() {
 		-device "guest-loader,addr=0x42000000,initrd=$initrd"
 		-netdev "user,id=n0,restrict=on,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:$A20_SSH_PORT-:22,guestfwd=tcp:10.0.2.100:2049-cmd:socat - TCP:127.0.0.1:$A20_NFS_PORT"
 		-device virtio-net-device,netdev=n0,mac=52:54:00:a2:00:01)
+	# A20_PCAP=<file>: every frame between dom0's NIC and QEMU's user
+	# network, as pcap (what dom0 sent and what slirp answered).
+	[ -z "${A20_PCAP:-}" ] || QEMU+=(-object "filter-dump,id=d0,netdev=n0,file=$A20_PCAP")
 }
 
 a20_qemu_stop() {
