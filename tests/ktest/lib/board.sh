@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Host side of a board run: our modules, the job disk, QEMU, the results.
 
-KDIR_BOARD() { echo "$BOARD_DIR/kbuild/usr/src/linux-headers-$KVER"; }
+# XENPV_KDIR: another build tree of the board kernel (tests/ktest/a20:
+# the real board's headers); default the cached Debian headers.
+KDIR_BOARD() { echo "${XENPV_KDIR:-$BOARD_DIR/kbuild/usr/src/linux-headers-$KVER}"; }
 
 # Build the xenpv modules for the board kernel when a driver set asks for
 # them; dom0 gets every module but the frontends, the domU the frontends.
