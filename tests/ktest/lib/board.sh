@@ -195,10 +195,16 @@ CFG
 qemu_cmdline() {
 	case "$ARCH" in
 	armhf)
+		# dom0_vcpus_pin (armhf and arm64): unpinned, dom0's vCPUs
+		# follow the domU's around the 2 emulated pCPUs, and on a
+		# loaded host dom0 lost interrupts for good: its virtual
+		# timer on vCPU 1 ("rcu_sched kthread timer wakeup didn't
+		# happen ... Possible timer handling issue on cpu=1", then
+		# xl hung; CI, blk-ro) or its NIC's SPI (docs/a20.md 19.5).
 		QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
 			-m 1024 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin"
 			-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x42000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
@@ -221,7 +227,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57
 			-m 3072 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0 dom0_vcpus_pin"
 			-device "guest-loader,addr=0x60000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x64000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
