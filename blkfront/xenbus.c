@@ -8,7 +8,9 @@
  *                         event channel per queue, publish ring-ref(s),
  *                         event-channel(s) (under queue-N/ with several
  *                         queues), multi-queue-num-queues, protocol,
- *                         feature-persistent in one transaction; we go
+ *                         feature-persistent in one transaction, where
+ *                         the ring keys of an earlier connection are
+ *                         removed (xenpv_publish_queues()); we go
  *                         Initialised
  *   backend Connected  -> read sectors/info/sector-size, flush, indirect,
  *                         discard and persistent-grant features, add the
@@ -183,64 +185,34 @@ static void blkfront_release_minors(struct blkfront_info *info)
 	mutex_unlock(&blkfront_disks_lock);
 }
 
-/*
- * Ring keys of an earlier connection (another queue count or ring order,
- * before an rmmod/modprobe with other parameters) would mislead the
- * backend: remove them in the publishing transaction, before the new
- * ones are written.  multi-queue-num-queues was just written when there
- * are several queues.
- */
-static int blkfront_remove_stale(struct xenpv_dev *xd,
-				 struct xenbus_transaction xbt,
-				 unsigned int nr_queues)
-{
-	const char *node = xd->xbdev->nodename;
-	unsigned int i, n;
-	char **dir;
-	int err = 0;
+/* What blkfront_publish_queue() writes in a queue's directory. */
+static const char *const blkfront_queue_keys[] = {
+	"ring-ref", "event-channel", NULL
+};
 
-	dir = xenbus_directory(xbt, node, "", &n);
-	if (IS_ERR(dir))
-		return PTR_ERR(dir) == -ENOENT ? 0 : PTR_ERR(dir);
-	for (i = 0; i < n && !err; i++) {
-		if (strncmp(dir[i], "queue-", 6) &&
-		    strncmp(dir[i], "ring-ref", 8) &&
-		    strcmp(dir[i], "event-channel") &&
-		    strcmp(dir[i], "ring-page-order") &&
-		    (nr_queues > 1 || strcmp(dir[i], "multi-queue-num-queues")))
-			continue;
-		err = xenbus_rm(xbt, node, dir[i]);
-		if (err == -ENOENT)
-			err = 0;
-	}
-	kfree(dir);
+static int blkfront_publish_queue(struct xenpv_dev *xd,
+				  struct xenbus_transaction xbt,
+				  const char *dir, unsigned int i, void *arg)
+{
+	struct blkfront_queue *q = &((struct blkfront_info *)arg)->queues[i];
+	int err;
+
+	err = xenpv_ring_publish(xd, xbt, dir, "ring-ref", &q->ring);
+	if (!err)
+		err = xenpv_evtchn_publish(xd, xbt, dir, "event-channel",
+					   &q->evtchn);
 	return err;
 }
 
+/* One queue: the keys of a single-queue frontend (no queue-0/), as in-tree. */
 static int blkfront_publish_refs(struct xenpv_dev *xd,
 				 struct xenbus_transaction xbt, void *arg)
 {
 	struct blkfront_info *info = arg;
-	struct blkfront_queue *q;
-	unsigned int i;
-	char *dir;
-	int err;
 
-	err = blkfront_remove_stale(xd, xbt, info->nr_queues);
-	for (i = 0; i < info->nr_queues && !err; i++) {
-		q = &info->queues[i];
-		dir = xenpv_queue_dir(xd, false, i, info->nr_queues,
-				      GFP_KERNEL);
-		if (!dir)
-			return -ENOMEM;
-		err = xenpv_ring_publish(xd, xbt, dir, "ring-ref", &q->ring);
-		if (!err)
-			err = xenpv_evtchn_publish(xd, xbt, dir,
-						   "event-channel",
-						   &q->evtchn);
-		kfree(dir);
-	}
-	return err;
+	return xenpv_publish_queues(xd, xbt, info->nr_queues, false,
+				    blkfront_queue_keys,
+				    blkfront_publish_queue, info);
 }
 
 /* Backend waits for us: set up and publish the rings.  Under info->mutex. */
@@ -248,7 +220,7 @@ static void blkfront_talk(struct blkfront_info *info)
 {
 	struct xenpv_dev *xd = &info->xd;
 	unsigned int order, nr, k = 0;
-	struct xenpv_kv kv[3];
+	struct xenpv_kv kv[2];
 	u32 be_order, be_queues;
 	int err;
 
@@ -288,9 +260,6 @@ static void blkfront_talk(struct blkfront_info *info)
 	xenpv_kv_set(&kv[k++], "protocol", "%s", XEN_IO_PROTO_ABI_NATIVE);
 	xenpv_kv_set(&kv[k++], "feature-persistent", "%u",
 		     info->want_persistent);
-	/* One queue: the keys of a single-queue frontend, as in-tree. */
-	if (nr > 1)
-		xenpv_kv_set(&kv[k++], "multi-queue-num-queues", "%u", nr);
 	err = xenpv_publish(xd, NULL, kv, k, blkfront_publish_refs, info);
 	if (err) {
 		blkfront_ring_teardown(info);

@@ -172,6 +172,7 @@ struct netfront_queue {
  * @bounce: copy tx data to private pages, zero rx buffers (untrusted
  *	backend).
  * @split: separate tx and rx event channels.
+ * @be_mq: the backend offers multi-queue (multi-queue-max-queues).
  * @be_sg: the backend takes multi-slot packets (feature-sg).
  * @be_tso4: feature-gso-tcpv4.
  * @be_tso6: feature-gso-tcpv6.
@@ -191,6 +192,7 @@ struct netfront_info {
 	bool broken;
 	bool bounce;
 	bool split;
+	bool be_mq;
 	bool be_sg;
 	bool be_tso4;
 	bool be_tso6;

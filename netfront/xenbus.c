@@ -47,41 +47,48 @@ bool netfront_trusted = true;
 module_param_named(trusted, netfront_trusted, bool, 0644);
 MODULE_PARM_DESC(trusted, "Is the backend trusted");
 
+/* What netfront_publish_queue() writes in a queue's directory. */
+static const char *const netfront_queue_keys[] = {
+	"tx-ring-ref", "rx-ring-ref", "event-channel", NULL
+};
+
+static int netfront_publish_queue(struct xenpv_dev *xd,
+				  struct xenbus_transaction xbt,
+				  const char *dir, unsigned int i, void *arg)
+{
+	struct netfront_info *info = arg;
+	struct netfront_queue *q = &info->queues[i];
+	int err;
+
+	err = xenpv_ring_publish(xd, xbt, dir, "tx-ring-ref", &q->tx_ring);
+	if (!err)
+		err = xenpv_ring_publish(xd, xbt, dir, "rx-ring-ref",
+					 &q->rx_ring);
+	if (err)
+		return err;
+	if (!info->split)
+		return xenpv_evtchn_publish(xd, xbt, dir, "event-channel",
+					    &q->tx_ch);
+	err = xenpv_evtchn_publish(xd, xbt, dir, "event-channel-tx",
+				   &q->tx_ch);
+	if (!err)
+		err = xenpv_evtchn_publish(xd, xbt, dir, "event-channel-rx",
+					   &q->rx_ch);
+	return err;
+}
+
+/*
+ * multi-queue-num-queues goes out whenever the backend offers
+ * multi-queue, even for one queue, as in-tree.
+ */
 static int netfront_publish_queues(struct xenpv_dev *xd,
 				   struct xenbus_transaction xbt, void *arg)
 {
 	struct netfront_info *info = arg;
-	struct netfront_queue *q;
-	unsigned int i;
-	char *dir;
-	int err = 0;
 
-	for (i = 0; i < info->nr_queues && !err; i++) {
-		q = &info->queues[i];
-		dir = xenpv_queue_dir(xd, false, i, info->nr_queues,
-				      GFP_KERNEL);
-		if (!dir)
-			return -ENOMEM;
-		err = xenpv_ring_publish(xd, xbt, dir, "tx-ring-ref",
-					 &q->tx_ring);
-		if (!err)
-			err = xenpv_ring_publish(xd, xbt, dir, "rx-ring-ref",
-						 &q->rx_ring);
-		if (!err && info->split) {
-			err = xenpv_evtchn_publish(xd, xbt, dir,
-						   "event-channel-tx",
-						   &q->tx_ch);
-			if (!err)
-				err = xenpv_evtchn_publish(xd, xbt, dir,
-							   "event-channel-rx",
-							   &q->rx_ch);
-		} else if (!err) {
-			err = xenpv_evtchn_publish(xd, xbt, dir,
-						   "event-channel", &q->tx_ch);
-		}
-		kfree(dir);
-	}
-	return err;
+	return xenpv_publish_queues(xd, xbt, info->nr_queues, info->be_mq,
+				    netfront_queue_keys,
+				    netfront_publish_queue, info);
 }
 
 /* The MTU the toolstack wrote for us, if any.  Under rtnl. */
@@ -101,7 +108,7 @@ static void netfront_read_mtu(struct netfront_info *info)
 static void netfront_talk(struct netfront_info *info)
 {
 	struct xenpv_dev *xd = &info->xd;
-	struct xenpv_kv kv[8];
+	struct xenpv_kv kv[6];
 	unsigned int nr, k = 0;
 	u32 be_max;
 	int err;
@@ -116,6 +123,7 @@ static void netfront_talk(struct netfront_info *info)
 	xenpv_read_u32(xd, NULL, "multi-queue-max-queues", 0, 0, U32_MAX,
 		       &be_max);
 	nr = clamp_t(unsigned int, be_max, 1, info->max_queues);
+	info->be_mq = be_max != 0;
 	info->split = xenpv_read_bool(xd, NULL, "feature-split-event-channels",
 				      false);
 	info->be_sg = xenpv_read_bool(xd, NULL, "feature-sg", false);
@@ -135,8 +143,6 @@ static void netfront_talk(struct netfront_info *info)
 	xenpv_kv_set(&kv[k++], "feature-gso-tcpv4", "1");
 	xenpv_kv_set(&kv[k++], "feature-gso-tcpv6", "1");
 	xenpv_kv_set(&kv[k++], "feature-ipv6-csum-offload", "1");
-	if (be_max)
-		xenpv_kv_set(&kv[k++], "multi-queue-num-queues", "%u", nr);
 	err = xenpv_publish(xd, NULL, kv, k, netfront_publish_queues, info);
 	if (err) {
 		netfront_queues_teardown(info);

@@ -349,3 +349,98 @@ char *xenpv_queue_dir(struct xenpv_dev *xd, bool peer, unsigned int queue,
 	return kasprintf(gfp, "%s/queue-%u", base, queue);
 }
 EXPORT_SYMBOL_GPL(xenpv_queue_dir);
+
+/* Is @name one of the per-queue keys an earlier connection left? */
+static bool xenpv_queue_key_stale(const char *name, const char *const *keys)
+{
+	if (!strncmp(name, "queue-", 6) || !strcmp(name, "ring-page-order") ||
+	    !strcmp(name, "multi-queue-num-queues"))
+		return true;
+	for (; *keys; keys++)
+		if (!strncmp(name, *keys, strlen(*keys)))
+			return true;
+	return false;
+}
+
+/*
+ * Remove from our directory every ring key of an earlier connection
+ * (another queue count or ring order: before a restore, or an rmmod and
+ * modprobe with other parameters), so that the backend reads only what
+ * this connection writes.
+ */
+static int xenpv_queues_remove_stale(struct xenpv_dev *xd,
+				     struct xenbus_transaction xbt,
+				     const char *const *keys)
+{
+	const char *node = xd->xbdev->nodename;
+	unsigned int i, n;
+	char **dir;
+	int err = 0;
+
+	dir = xenbus_directory(xbt, node, "", &n);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir) == -ENOENT ? 0 : PTR_ERR(dir);
+	for (i = 0; i < n && !err; i++) {
+		if (!xenpv_queue_key_stale(dir[i], keys))
+			continue;
+		err = xenbus_rm(xbt, node, dir[i]);
+		if (err == -ENOENT)
+			err = 0;
+	}
+	kfree(dir);
+	return err;
+}
+
+/**
+ * xenpv_publish_queues() - frontend: publish the rings of N queues.
+ * @xd: a frontend device.
+ * @xbt: the transaction (call from xenpv_publish()'s @extra callback).
+ * @nr: number of queues, at least 1.
+ * @write_num: write "multi-queue-num-queues" even for one queue (netif
+ *	does when the backend offers multi-queue; blkif does not).
+ * @keys: NULL-terminated prefixes of the keys @queue writes in a queue's
+ *	directory (e.g. "ring-ref", "event-channel"); with one queue they
+ *	live in the device directory, where earlier ones are removed.
+ * @queue: writes queue @i's keys into @dir (xenpv_ring_publish(),
+ *	xenpv_evtchn_publish()); returns 0 or -errno, unreported.
+ * @arg: passed to @queue.
+ *
+ * In the one transaction: removes the ring keys of an earlier
+ * connection ("queue-*", "ring-page-order", the @keys in the device
+ * directory, "multi-queue-num-queues"), writes "multi-queue-num-queues"
+ * when there are several queues (or @write_num), then each queue's keys
+ * in the directory xenpv_queue_dir() names.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -errno (unreported: xenpv_publish() reports it).
+ */
+int xenpv_publish_queues(struct xenpv_dev *xd, struct xenbus_transaction xbt,
+			 unsigned int nr, bool write_num,
+			 const char *const *keys,
+			 int (*queue)(struct xenpv_dev *xd,
+				      struct xenbus_transaction xbt,
+				      const char *dir, unsigned int i,
+				      void *arg),
+			 void *arg)
+{
+	bool num = nr > 1 || write_num;
+	unsigned int i;
+	char *dir;
+	int err;
+
+	if (!nr)
+		return -EINVAL;
+	err = xenpv_queues_remove_stale(xd, xbt, keys);
+	if (!err && num)
+		err = xenbus_printf(xbt, xd->xbdev->nodename,
+				    "multi-queue-num-queues", "%u", nr);
+	for (i = 0; i < nr && !err; i++) {
+		dir = xenpv_queue_dir(xd, false, i, nr, GFP_KERNEL);
+		if (!dir)
+			return -ENOMEM;
+		err = queue(xd, xbt, dir, i, arg);
+		kfree(dir);
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(xenpv_publish_queues);

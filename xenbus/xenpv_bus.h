@@ -207,6 +207,14 @@ int xenpv_read_num_queues(struct xenpv_dev *xd, unsigned int max,
 			  unsigned int *nr);
 char *xenpv_queue_dir(struct xenpv_dev *xd, bool peer, unsigned int queue,
 		      unsigned int nr_queues, gfp_t gfp);
+int xenpv_publish_queues(struct xenpv_dev *xd, struct xenbus_transaction xbt,
+			 unsigned int nr, bool write_num,
+			 const char *const *keys,
+			 int (*queue)(struct xenpv_dev *xd,
+				      struct xenbus_transaction xbt,
+				      const char *dir, unsigned int i,
+				      void *arg),
+			 void *arg);
 
 /* Shared rings of 2^order grant pages (ring.c) */
 
