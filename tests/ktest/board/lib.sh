@@ -173,3 +173,57 @@ domu_down() {
 	wait "$pid" 2>/dev/null
 	return 0
 }
+
+# domu_save_restore <image>: xl save the domU to <image> (it must be gone
+# after), xl restore it and wait for its agent; prints the timings and
+# the new domid.  The image is removed once restored.
+domu_save_restore() {
+	local img=$1 id0 t
+	id0=$(domid_of)
+	t=$SECONDS
+	xl save "$DOMU" "$img" || fail "xl save failed"
+	echo "xl save: $((SECONDS - t)) s, $(($(stat -c %s "$img") >> 20)) MiB"
+	domu_alive && fail "the domU still runs after xl save"
+	t=$SECONDS
+	xl restore "$img" || fail "xl restore failed"
+	rm -f "$img"
+	echo "xl restore: $((SECONDS - t)) s"
+	domu_wait_agent 240 || fail "the restored domU's agent does not answer"
+	echo "domU $id0 restored as $(domid_of)"
+}
+
+# tcp_transfer_check <MiB> <port> [label]: <MiB> MiB of random data
+# domU -> dom0 (dom0 listens on <port>), then dom0 -> domU (the domU
+# listens on <port>+1), over TCP between 169.254.2.2 and 169.254.1.1;
+# each compared by sha256.
+tcp_transfer_check() {
+	local mib=$1 p1=$2 p2=$(($2 + 1)) what=${3:+ ($3)} lpid out w r ok _
+	rm -f /tmp/rx
+	busybox nc -l -p "$p1" >/tmp/rx &
+	lpid=$!
+	out=$(domu_run -t 300 "
+dd if=/dev/urandom of=/tmp/tx bs=1M count=$mib 2>/dev/null
+sha256sum </tmp/tx | cut -d' ' -f1
+for i in 1 2 3 4 5 6 7 8 9 10; do cat /tmp/tx >/dev/tcp/169.254.1.1/$p1 2>/dev/null && exit 0; sleep 1; done
+exit 1") || { kill $lpid 2>/dev/null; fail "domU could not send$what: $out"; }
+	wait_for 60 sh -c "! kill -0 $lpid 2>/dev/null" || { kill $lpid; fail "dom0 receiver did not finish$what"; }
+	w=$(echo "$out" | head -n 1)
+	r=$(sha256sum </tmp/rx | cut -d' ' -f1)
+	echo "domU->dom0 sent $w received $r ($(stat -c %s /tmp/rx) bytes)"
+	assert_eq "$r" "$w" "domU -> dom0 data$what"
+
+	dd if=/dev/urandom of=/tmp/tx bs=1M count="$mib" 2>/dev/null
+	w=$(sha256sum </tmp/tx | cut -d' ' -f1)
+	domu_run -t 30 "rm -f /tmp/rx; setsid busybox nc -l -p $p2 >/tmp/rx 2>/dev/null </dev/null & echo \$! >/tmp/nc.pid" ||
+		fail "cannot start the domU receiver$what"
+	ok=0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		cat /tmp/tx >"/dev/tcp/169.254.2.2/$p2" 2>/dev/null && { ok=1; break; }
+		sleep 1
+	done
+	[ $ok = 1 ] || fail "dom0 could not connect to the domU$what"
+	# shellcheck disable=SC2016 # expanded in the domU
+	r=$(domu_run -t 120 'p=$(cat /tmp/nc.pid); for i in $(seq 1 60); do kill -0 $p 2>/dev/null || break; sleep 1; done; sha256sum </tmp/rx | cut -d" " -f1')
+	echo "dom0->domU sent $w received $r"
+	assert_eq "$r" "$w" "dom0 -> domU data$what"
+}

@@ -43,16 +43,7 @@ done_before=$(domu_run -t 30 'cat /tmp/sr-fio.rc 2>/dev/null')
 [ -z "$done_before" ] || fail "fio ended before the save (exit $done_before): $(domu_run -t 30 'tail -n 5 /tmp/sr-fio.out' | tr '\n' ' ')"
 log "before the save: the backend has seen $(cat "$st/wr_req") writes ($blocks to do)"
 
-t=$SECONDS
-xl save "$DOMU" "$img" || fail "xl save failed"
-echo "xl save: $((SECONDS - t)) s, $(($(stat -c %s "$img") >> 20)) MiB"
-domu_alive && fail "the domU still runs after xl save"
-t=$SECONDS
-xl restore "$img" || fail "xl restore failed"
-rm -f "$img"
-echo "xl restore: $((SECONDS - t)) s"
-domu_wait_agent 240 || fail "the restored domU's agent does not answer"
-echo "domU $id0 restored as $(domid_of)"
+domu_save_restore "$img"
 
 # The job finishes: the rest of the writes, then the verify of all.
 t=$SECONDS

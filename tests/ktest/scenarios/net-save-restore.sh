@@ -38,7 +38,6 @@ finish() {
 trap finish EXIT
 domu_up
 wait_for 30 ping -c 1 -W 2 169.254.2.2 >/dev/null || fail "domU not reachable"
-id0=$(domid_of)
 
 # domU -> dom0: the sender in the domU, the receiver here.
 rm -f /tmp/sr-rx
@@ -75,16 +74,7 @@ echo "before the save: the domU has received $got2 of $((mib << 20)) bytes"
 [ "${got2:-0}" -lt $((mib << 20)) ] || fail "the dom0 -> domU transfer ended before the save"
 
 rm -f /tmp/sr-bad
-t=$SECONDS
-xl save "$DOMU" "$img" || fail "xl save failed"
-echo "xl save: $((SECONDS - t)) s, $(($(stat -c %s "$img") >> 20)) MiB"
-domu_alive && fail "the domU still runs after xl save"
-t=$SECONDS
-xl restore "$img" || fail "xl restore failed"
-echo "xl restore: $((SECONDS - t)) s"
-domu_wait_agent 240 || fail "the restored domU's agent does not answer"
-id1=$(domid_of)
-echo "domU $id0 restored as $id1"
+domu_save_restore "$img"
 t=$SECONDS
 
 # Both transfers complete.
