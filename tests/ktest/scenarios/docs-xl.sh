@@ -18,7 +18,8 @@ docs=/job/docs
 [ -f $docs/xl.md ] || fail "no $docs/xl.md in the job"
 img2=/srv/images/data.img
 
-# doc_block FILE NAME: the fenced block after "<!-- docs-xl: NAME -->".
+# doc_block FILE NAME: the fenced block after "<!-- docs-xl: NAME -->"
+# (status 1 when there is none).
 doc_block() {
 	local out
 	out=$(awk -v m="<!-- docs-xl: $2 -->" '
@@ -26,9 +27,15 @@ doc_block() {
 		f == 1 && /^```/ { f = 2; next }
 		f == 2 && /^```/ { exit }
 		f == 2 { print }' "$1")
-	[ -n "$out" ] || fail "no block '$2' in $1"
+	[ -n "$out" ] || return 1
 	printf '%s\n' "$out"
 }
+# Every block this scenario runs, checked here: a doc_block in a pipe or
+# $(...) cannot end the scenario itself.
+for b in xl.md:domu-cfg xl.md:disk2 xl.md:blk-hotplug xl.md:bridge xl.md:vif xl.md:net-hotplug \
+	xl.md:domu-check xl.md:xenstore-ls xenbus.md:debugfs; do
+	doc_block "$docs/${b%%:*}" "${b#*:}" >/dev/null || fail "no block '${b#*:}' in ${b%%:*}"
+done
 # The config lines as xl reads them: no comments, no trailing blanks.
 cfg_norm() { sed -e 's/[[:space:]]*#.*$//' -e 's/[[:space:]]*$//' -e '/^$/d'; }
 
