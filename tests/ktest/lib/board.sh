@@ -157,6 +157,9 @@ make_job() {
 	cp -r "$MODSTAGE"/. "$dir/job/modules/"
 	# The user tools, and the built tree "make install" works from.
 	[ -d "$TOP_DIR/tools" ] && cp -r "$TOP_DIR/tools" "$dir/job/"
+	# The pages whose example blocks the docs-xl scenario runs as written.
+	mkdir -p "$dir/job/docs"
+	cp "$TOP_DIR"/docs/*.md "$dir/job/docs/"
 	if [ -d "$RESULTS/build" ]; then
 		mkdir -p "$dir/job/tree"
 		(cd "$RESULTS/build" && find . -name '*.ko' -o -name Makefile -o -name Kbuild -o -name dkms.conf |
