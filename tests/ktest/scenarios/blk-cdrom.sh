@@ -42,7 +42,7 @@ if ! domu_run -t 60 'for i in $(seq 1 60); do [ -b /dev/xvdc ] && exit 0; sleep 
 	state=$(xenstore-read "/local/domain/$id/device/vbd/$vdev/state" 2>/dev/null)
 	echo "frontend state: $state; error node: $err"
 	if [ "$FRONT" = intree ] && [ "$ARCH" != x86_64 ]; then
-		xl block-detach "$DOMU" xvdc || fail "xl block-detach xvdc failed"
+		xl block-detach "$DOMU" xvdc || log "xl block-detach of the vbd no frontend took failed"
 		skip "Debian's blkfront does not take device-type=cdrom vbds on ARM (xen_hvm_domain() is true there): xvdc not taken as expected (state $state, error '$err'); run the in-tree baseline with --arch x86_64"
 	fi
 	fail "/dev/xvdc did not appear (frontend state $state, error '$err')"
