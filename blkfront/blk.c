@@ -109,8 +109,8 @@ static int blkfront_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 }
 
 /*
- * The CD-ROM ioctls that tools ask any disk (udev's cdrom_id, mount,
- * isoinfo):
+ * The CD-ROM ioctls that tools ask any disk (udev runs cdrom_id on
+ * xvd* disks: CDROM_GET_CAPABILITY tells it a CD-ROM):
  *   CDROMMULTISESSION     a zeroed struct cdrom_multisession: one
  *                         session starting at block 0;
  *   CDROM_GET_CAPABILITY  0 for a vbd the backend marked VDISK_CDROM,
