@@ -7,11 +7,19 @@
  */
 #include "common.h"
 
+#include <linux/cdrom.h>
+#include <linux/hdreg.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 #include <xen/interface/io/blkif.h>
 
 /* Sectors per discard request (4 GiB less one block of 512 bytes). */
 #define BLKFRONT_MAX_DISCARD_SECTORS	(UINT_MAX >> SECTOR_SHIFT)
+
+/* The geometry HDIO_GETGEO reports (a vbd has none). */
+#define BLKFRONT_GEO_HEADS		255
+#define BLKFRONT_GEO_SECTORS		63
+#define BLKFRONT_GEO_MAX_CYLINDERS	0xffff
 
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 				      const struct blk_mq_queue_data *bd)
@@ -62,8 +70,79 @@ static const struct blk_mq_ops blkfront_mq_ops = {
 	.exit_request	= blkfront_exit_request,
 };
 
+/*
+ * The disk's driver data (gd->private_data) is cleared under this lock
+ * before the disk is deleted: a file still open on a removed vbd keeps
+ * the gendisk, not the struct blkfront_info, and its ioctls must not
+ * reach the freed device.
+ */
+static DEFINE_SPINLOCK(blkfront_gd_lock);
+
+/* The backend's info bits (VDISK_*) of @disk's device; 0 once removed. */
+static u32 blkfront_disk_vdisk_info(struct gendisk *disk)
+{
+	struct blkfront_info *info;
+	u32 vdisk_info = 0;
+
+	spin_lock(&blkfront_gd_lock);
+	info = disk->private_data;
+	if (info)
+		vdisk_info = READ_ONCE(info->vdisk_info);
+	spin_unlock(&blkfront_gd_lock);
+	return vdisk_info;
+}
+
+/*
+ * HDIO_GETGEO: a vbd has no geometry; report the usual made-up one
+ * (255 heads, 63 sectors per track) with as many cylinders as fit in
+ * the capacity, at most 0xffff.  The block layer fills in ->start.
+ */
+static int blkfront_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	sector_t cylinders = get_capacity(bdev->bd_disk);
+
+	sector_div(cylinders, BLKFRONT_GEO_HEADS * BLKFRONT_GEO_SECTORS);
+	geo->heads = BLKFRONT_GEO_HEADS;
+	geo->sectors = BLKFRONT_GEO_SECTORS;
+	geo->cylinders = min_t(sector_t, cylinders, BLKFRONT_GEO_MAX_CYLINDERS);
+	return 0;
+}
+
+/*
+ * The CD-ROM ioctls that tools ask any disk (udev runs cdrom_id on
+ * xvd* disks: CDROM_GET_CAPABILITY tells it a CD-ROM):
+ *   CDROMMULTISESSION     a zeroed struct cdrom_multisession: one
+ *                         session starting at block 0;
+ *   CDROM_GET_CAPABILITY  0 for a vbd the backend marked VDISK_CDROM,
+ *                         -EINVAL (as Linux's blkfront) for any other.
+ * Everything else: -ENOTTY (not an ioctl of this device).  The generic
+ * block ioctls (BLKGETSIZE64, HDIO_GETGEO...) never get here.
+ */
+static int blkfront_ioctl(struct block_device *bdev, xenpv_blk_mode_t mode,
+			  unsigned int cmd, unsigned long arg)
+{
+	struct cdrom_multisession ms;
+
+	switch (cmd) {
+	case CDROMMULTISESSION:
+		memset(&ms, 0, sizeof(ms));
+		if (copy_to_user((void __user *)arg, &ms, sizeof(ms)))
+			return -EFAULT;
+		return 0;
+	case CDROM_GET_CAPABILITY:
+		if (blkfront_disk_vdisk_info(bdev->bd_disk) & VDISK_CDROM)
+			return 0;
+		return -EINVAL;
+	default:
+		return -ENOTTY;
+	}
+}
+
 static const struct block_device_operations blkfront_fops = {
 	.owner		= THIS_MODULE,
+	.getgeo		= blkfront_getgeo,
+	.ioctl		= blkfront_ioctl,
+	.compat_ioctl	= blkdev_compat_ptr_ioctl,
 };
 
 static void blkfront_limits(struct blkfront_info *info,
@@ -153,8 +232,16 @@ int blkfront_disk_create(struct blkfront_info *info)
 	gd->first_minor = info->first_minor;
 	gd->minors = info->nr_minors;
 	gd->fops = &blkfront_fops;
+	spin_lock(&blkfront_gd_lock);
 	gd->private_data = info;
+	spin_unlock(&blkfront_gd_lock);
 	strscpy(gd->disk_name, info->name, sizeof(gd->disk_name));
+	/*
+	 * As Linux's blkfront: removable only when the backend says so
+	 * (VDISK_REMOVABLE); a VDISK_CDROM vbd alone is a fixed read-only
+	 * disk that answers the CD-ROM ioctls (its medium never changes
+	 * while connected: xl cd-insert/cd-eject are for HVM guests).
+	 */
 	if (info->vdisk_info & VDISK_REMOVABLE)
 		gd->flags |= GENHD_FL_REMOVABLE;
 	if (info->nr_minors == 1)
@@ -200,6 +287,9 @@ void blkfront_disk_remove(struct blkfront_info *info)
 		}
 		blk_mq_kick_requeue_list(gd->queue);
 		blk_mq_start_stopped_hw_queues(gd->queue, true);
+		spin_lock(&blkfront_gd_lock);
+		gd->private_data = NULL;
+		spin_unlock(&blkfront_gd_lock);
 		if (info->disk_added)
 			del_gendisk(gd);
 		info->disk_added = false;

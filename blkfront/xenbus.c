@@ -592,12 +592,42 @@ static void blkfront_limits_work(struct work_struct *work)
 	mutex_unlock(&info->mutex);
 }
 
+/*
+ * A guest with a device model (x86 HVM: QEMU) also sees the vbd's CD-ROM
+ * as QEMU's emulated drive, which the unplug protocol never removes:
+ * leave a vbd whose toolstack entry says device-type "cdrom" to it, as
+ * Linux's blkfront does.  PV, PVH and ARM guests have no emulated drive:
+ * there the vbd is the only way to the CD-ROM and we take it (Linux's
+ * blkfront refuses it wherever xen_hvm_domain() is true, ARM and PVH
+ * included, and also a vbd without device-type there).
+ */
+static bool blkfront_left_to_emulator(struct xenbus_device *xbdev)
+{
+	bool cdrom;
+	char *type;
+
+	if (!IS_ENABLED(CONFIG_X86) || !xen_hvm_domain() || xen_pvh_domain())
+		return false;
+	type = xenbus_read(XBT_NIL, xbdev->nodename, "device-type", NULL);
+	if (IS_ERR(type))
+		return false;
+	cdrom = strstarts(type, "cdrom");
+	kfree(type);
+	if (cdrom)
+		dev_info(&xbdev->dev,
+			 "device-type cdrom in an HVM guest: left to the emulated CD-ROM; not taken\n");
+	return cdrom;
+}
+
 static int blkfront_probe(struct xenbus_device *xbdev,
 			  const struct xenbus_device_id *id)
 {
 	struct blkfront_info *info;
 	unsigned int i;
 	int err;
+
+	if (blkfront_left_to_emulator(xbdev))
+		return -ENODEV;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)

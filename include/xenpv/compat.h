@@ -19,6 +19,7 @@
  *   XENPV_HAVE_TTY_SIZE_T             tty/hvc byte counts are size_t, u8
  *   XENPV_HAVE_PAGE_POOL_HELPERS_H    page_pool API in net/page_pool/ (6.6+)
  *   XENPV_HAVE_PAGE_POOL_NAPI         page_pool_params.napi (6.5+)
+ *   XENPV_HAVE_BLK_MODE_T             block_device_operations take blk_mode_t
  */
 #ifndef _XENPV_COMPAT_H
 #define _XENPV_COMPAT_H
@@ -282,6 +283,18 @@ xenpv_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
 	return gd;
 }
 #endif /* XENPV_HAVE_BLK_FEAT */
+
+/*
+ * The open mode handed to block_device_operations (.ioctl, .compat_ioctl):
+ * fmode_t on 6.1, blk_mode_t since 6.5.  Drivers declare
+ *	static int foo_ioctl(struct block_device *bdev, xenpv_blk_mode_t mode,
+ *			     unsigned int cmd, unsigned long arg)
+ */
+#ifdef XENPV_HAVE_BLK_MODE_T
+#define xenpv_blk_mode_t	blk_mode_t
+#else
+#define xenpv_blk_mode_t	fmode_t
+#endif /* XENPV_HAVE_BLK_MODE_T */
 
 /*
  * Opening a block device by number, not exclusively.  6.1 has

@@ -64,6 +64,12 @@ xenpv-pat := bdev_file_open_by_dev[(]
 xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BDEV_FILE_OPEN,\
 	linux/blkdev.h,$(xenpv-pat))
 
+# block_device_operations.ioctl takes a blk_mode_t, not an fmode_t (6.5+,
+# so 6.12).
+xenpv-pat := [(][*]ioctl[)][ ]?[(]struct block_device [*][a-z_]*, blk_mode_t
+xenpv-compat-flags += $(call xenpv-probe,XENPV_HAVE_BLK_MODE_T,\
+	linux/blkdev.h,$(xenpv-pat))
+
 # The tty layer counts bytes in size_t and u8 (6.6+, so 6.12); the hvc
 # layer, whose header no tree ships, followed in the same series.
 xenpv-pat := ssize_t [(][*]write[)][(]struct tty_struct [*]tty, const u8

@@ -83,22 +83,3 @@ fio_static() {
 	fi
 	echo "$out/fio"
 }
-
-# fio_for_domu: when a scenario of this run says "# needs: fio", put the
-# static fio for $ARCH in the domU's initramfs as /usr/local/bin/fio
-# ($MODSTAGE/domu-bin.cpio.gz, appended by board/dom0-init).  A fio that
-# cannot be built is left out (said so): those scenarios then skip.
-fio_for_domu() {
-	local s want=0 fio dir
-	for s in "${SCENARIOS[@]}"; do
-		grep -q '^# needs: .*\<fio\>' "$KTEST_DIR/scenarios/$s.sh" && want=1
-	done
-	[ "$want" = 1 ] || return 0
-	fio=$(fio_static "$ARCH") || { say "no static fio for $ARCH: scenarios that need it will skip"; return 0; }
-	dir=$RESULTS/domu-bin
-	rm -rf "$dir"
-	mkdir -p "$dir/usr/local/bin"
-	cp "$fio" "$dir/usr/local/bin/fio"
-	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$MODSTAGE/domu-bin.cpio.gz"
-	rm -rf "$dir"
-}
