@@ -223,10 +223,15 @@ a20_nfs_stop() {
 # SPI 79 no longer reached Xen; dom0 still sent), so the NFS root and ssh
 # hung, with our drivers and Debian's alike.  Pinned, dom0's vCPUs (and
 # the SPI that follows vCPU0) stay put; docs/a20.md 19.5.
+# nocto,actimeo=3600: dom0 is the export's only client (nothing changes it
+# behind dom0's back while the board runs), so dom0 keeps file attributes
+# instead of asking ganesha again on every open and exec; under TCG each
+# such round trip is slow, and libxl gives a hotplug script 40 s.
 a20_qemu_cmdline() {
 	local initrd=$1 args
 	args="console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
 	args="$args a20.ip=10.0.2.15/24 a20.gw=10.0.2.2 a20.nfs=10.0.2.100:/a20root"
+	args="$args a20.nfsopts=vers=4.1,nolock,tcp,port=2049,nocto,actimeo=3600"
 	QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
 		-m 1024 -smp 2 -display none -no-reboot
 		-kernel "$XEN_IMAGE"
