@@ -45,6 +45,9 @@ a20_root_build() {
 	exec {lock}>&-
 }
 
+# lib/image.sh's mmdebstrap_once with a20_packages: that one is not given a
+# package list because every byte of lib/image.sh is in tests/ktest/run's
+# image key (board_key), and changing it would rebuild every cached board.
 a20_mmdebstrap_once() {
 	rm -rf "$1"
 	mmdebstrap --quiet --variant=extract --arch="$DEB_ARCH" \
