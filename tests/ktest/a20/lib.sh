@@ -239,7 +239,7 @@ a20_qemu_cmdline() {
 		-m 1024 -smp 2 -display none -no-reboot
 		-kernel "$XEN_IMAGE"
 		-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin"
-		-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=$args"
+		-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=${args//,/,,}"
 		-device "guest-loader,addr=0x42000000,initrd=$initrd"
 		-netdev "user,id=n0,restrict=on,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:$A20_SSH_PORT-:22,guestfwd=tcp:10.0.2.100:2049-cmd:socat - TCP:127.0.0.1:$A20_NFS_PORT"
 		-device virtio-net-device,netdev=n0,mac=52:54:00:a2:00:01)
