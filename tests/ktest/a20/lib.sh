@@ -45,6 +45,9 @@ a20_root_build() {
 	exec {lock}>&-
 }
 
+# lib/image.sh's mmdebstrap_once with a20_packages: that one is not given a
+# package list because every byte of lib/image.sh is in tests/ktest/run's
+# image key (board_key), and changing it would rebuild every cached board.
 a20_mmdebstrap_once() {
 	rm -rf "$1"
 	mmdebstrap --quiet --variant=extract --arch="$DEB_ARCH" \
@@ -223,15 +226,20 @@ a20_nfs_stop() {
 # SPI 79 no longer reached Xen; dom0 still sent), so the NFS root and ssh
 # hung, with our drivers and Debian's alike.  Pinned, dom0's vCPUs (and
 # the SPI that follows vCPU0) stay put; docs/a20.md 19.5.
+# nocto,actimeo=3600: dom0 is the export's only client (nothing changes it
+# behind dom0's back while the board runs), so dom0 keeps file attributes
+# instead of asking ganesha again on every open and exec; under TCG each
+# such round trip is slow, and libxl gives a hotplug script 40 s.
 a20_qemu_cmdline() {
 	local initrd=$1 args
 	args="console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
 	args="$args a20.ip=10.0.2.15/24 a20.gw=10.0.2.2 a20.nfs=10.0.2.100:/a20root"
+	args="$args a20.nfsopts=vers=4.1,nolock,tcp,port=2049,nocto,actimeo=3600"
 	QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
 		-m 1024 -smp 2 -display none -no-reboot
 		-kernel "$XEN_IMAGE"
 		-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin"
-		-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=$args"
+		-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=${args//,/,,}"
 		-device "guest-loader,addr=0x42000000,initrd=$initrd"
 		-netdev "user,id=n0,restrict=on,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:$A20_SSH_PORT-:22,guestfwd=tcp:10.0.2.100:2049-cmd:socat - TCP:127.0.0.1:$A20_NFS_PORT"
 		-device virtio-net-device,netdev=n0,mac=52:54:00:a2:00:01)
