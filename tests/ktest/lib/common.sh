@@ -18,7 +18,7 @@ board_vars() {
 		KARCH=arm
 		CROSS=arm-linux-gnueabihf-
 		TRIPLET=arm-linux-gnueabihf
-		BOARD_NIC=virtio_net
+		BOARD_NIC="virtio_mmio virtio_net"
 		;;
 	x86_64)
 		DEB_ARCH=amd64
@@ -36,7 +36,7 @@ board_vars() {
 		KARCH=arm64
 		CROSS=aarch64-linux-gnu-
 		TRIPLET=aarch64-linux-gnu
-		BOARD_NIC=virtio_net
+		BOARD_NIC="virtio_mmio virtio_net"
 		;;
 	*) die "unknown --arch '$1' (armhf, x86_64 or arm64)" ;;
 	esac

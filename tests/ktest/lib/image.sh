@@ -201,10 +201,6 @@ build_kbuild_tree() {
 	sed -i "s|/usr/src/|$out/usr/src/|g" "$out/usr/src/linux-headers-$KVER/Makefile"
 }
 
-# Modules dom0 may load (with their dependencies).
-DOM0_MODULES="xen-blkback xen-netback xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
-	loop bridge virtio_net e1000 ext4 crc32c_generic tun"
-
 # The module build tree of this board (prepared once, also on its own for
 # "make" on a build host).
 kbuild_tree() {
@@ -248,7 +244,8 @@ build_dom0_initrd() {
 		--exclude='./boot/xen*' --exclude='./boot/System.map*' --exclude=./var/cache \
 		-cf - .) | (cd "$dir" && tar -xf -)
 	mkdir -p "$dir/lib/modules/$KVER"
-	for m in $(module_closure "$root/lib/modules/$KVER" $DOM0_MODULES); do
+	# shellcheck disable=SC2046 # a list of names
+	for m in $(module_closure "$root/lib/modules/$KVER" $(sed 's/#.*//' "$KTEST_DIR/board/dom0-modules")); do
 		mkdir -p "$dir/lib/modules/$KVER/$(dirname "$m")"
 		cp "$root/lib/modules/$KVER/$m" "$dir/lib/modules/$KVER/$m"
 	done
@@ -347,7 +344,8 @@ board_build() {
 		! -name "$BOARD_KEY" -mmin +2880 -exec rm -rf {} +
 	find "$BOARD_DIR/derived" -mindepth 1 -maxdepth 1 -type d -mmin +2880 \
 		-exec rm -rf {} + 2>/dev/null
-	BASE_DOM0_INITRD=$(derived dom0-initrd.gz build_dom0_initrd "$KTEST_DIR/board/xenpv-init") || exit 1
+	BASE_DOM0_INITRD=$(derived dom0-initrd.gz build_dom0_initrd "$KTEST_DIR/board/xenpv-init" \
+		"$KTEST_DIR/board/dom0-modules") || exit 1
 	BASE_DOMU_INITRD=$(derived domu-initrd.gz build_domu_initrd "$KTEST_DIR/board/domu-init") || exit 1
 	XEN_IMAGE=$(ls "$BOARD_DIR"/root/boot/xen-"$XEN_VER"-"$XEN_ARCH"{,.gz} 2>/dev/null | head -n1)
 	[ -n "$XEN_IMAGE" ] || die "no Xen image in the board userland"
