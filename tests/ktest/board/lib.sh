@@ -10,6 +10,12 @@ DISK_IMG=/var/lib/xenpv/disk.img
 
 mark() { echo "@@XENPV $*" >/dev/console; }
 
+# Kernel log lines that fail a scenario: the runner scans dom0's and the
+# domU's logs after each one; a scenario that takes its domU down scans
+# the domU's dmesg itself first.
+# shellcheck disable=SC2034 # used by the runner and the scenarios
+BADLOG='BUG|WARNING|Oops|general protection|hung task|soft lockup|Call trace|Kernel panic'
+
 # A scenario's time limit: its "# timeout: <seconds>" line, else 600 s
 # (the host side, lib/board.sh, reads the same line).
 scenario_timeout() {
