@@ -233,3 +233,44 @@ exit 1") || { kill $lpid 2>/dev/null; fail "domU could not send$what: $out"; }
 	echo "dom0->domU sent $w received $r"
 	assert_eq "$r" "$w" "dom0 -> domU data$what"
 }
+
+# sr_fio_finish <fio> <job> <blocks>: after a restore, the fio job a
+# save/restore scenario started in the domU (randwrite with verify,
+# /tmp/sr-fio.out and /tmp/sr-fio.rc) must end with exit status 0, no
+# error or mismatch and <blocks> blocks written; then a verify-only pass
+# of <job> over the disk, read from the new backend after dropping the
+# caches, must pass.
+sr_fio_finish() {
+	local fio=$1 job=$2 blocks=$3 t rc out issued
+	local bad='err= *[1-9]|verify: bad|bad magic|verify failed|mismatch|[Ii]nput/output error'
+	t=$SECONDS
+	# shellcheck disable=SC2016 # expanded in the domU
+	rc=$(domu_run -t 1200 'for i in $(seq 1 1100); do [ -s /tmp/sr-fio.rc ] && break; sleep 1; done; cat /tmp/sr-fio.rc 2>/dev/null')
+	out=$(domu_run -t 60 'cat /tmp/sr-fio.out')
+	echo "$out"
+	log "fio ended $((SECONDS - t)) s after the restore, exit status '${rc:-none}'"
+	echo "$out" | grep -aE "$bad" >/dev/null &&
+		fail "fio across the save/restore: $(echo "$out" | grep -aE "$bad" | head -n 3 | tr '\n' ' ')"
+	[ "$rc" = 0 ] || fail "fio across the save/restore: exit status '${rc:-none}': $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	echo "$out" | grep -qE 'err= *0' || fail "fio across the save/restore: no job summary"
+	issued=$(echo "$out" | sed -n 's/.*issued rwts: total=\([0-9]*\),\([0-9]*\),.*/\2/p' | head -n 1)
+	assert_eq "$issued" "$blocks" "blocks written across the save/restore"
+
+	out=$(domu_run -t 1000 "sync; echo 3 >/proc/sys/vm/drop_caches; $fio $job --verify_only; echo \"FIO-RC \$?\"") ||
+		fail "the domU agent did not answer the verify pass"
+	echo "$out"
+	echo "$out" | grep -aE "$bad" >/dev/null &&
+		fail "verify pass: $(echo "$out" | grep -aE "$bad" | head -n 3 | tr '\n' ' ')"
+	echo "$out" | grep -q '^FIO-RC 0$' || fail "verify pass: fio failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+}
+
+# sr_blkfront_resumed: with our blkfront, its debugfs shows at least one
+# resume and a connected, running device.
+sr_blkfront_resumed() {
+	local s
+	[ "$FRONT" = xenpv ] || return 0
+	s=$(domu_run -t 30 'mount -t debugfs none /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/xenpv/device-vbd-51712/status')
+	echo "$s" | grep -E '^(running|resumed|q[0-9]+):'
+	echo "$s" | grep -q '^resumed: [1-9][0-9]* quiesced: 0' || fail "blkfront did not resume: $(echo "$s" | grep '^resumed:')"
+	echo "$s" | grep -q '^running: 1 broken: 0' || fail "blkfront not running after the restore: $(echo "$s" | grep '^running:')"
+}

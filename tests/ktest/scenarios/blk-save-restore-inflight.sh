@@ -198,35 +198,10 @@ if [ "$FRONT" = xenpv ]; then
 	[ "$n" -ge 1 ] || fail "the save did not catch requests in flight: blkfront resumed with 0 requests to send again (dom0 saw $inflight writes in flight)"
 fi
 
-# The job finishes: the rest of the writes, then the verify of all.
-t=$SECONDS
-# shellcheck disable=SC2016 # expanded in the domU
-rc=$(domu_run -t 1200 'for i in $(seq 1 1100); do [ -s /tmp/sr-fio.rc ] && break; sleep 1; done; cat /tmp/sr-fio.rc 2>/dev/null')
-out=$(domu_run -t 60 'cat /tmp/sr-fio.out')
-echo "$out"
-log "fio ended $((SECONDS - t)) s after the restore, exit status '${rc:-none}'"
-bad='err= *[1-9]|verify: bad|bad magic|verify failed|mismatch|[Ii]nput/output error'
-echo "$out" | grep -aE "$bad" >/dev/null &&
-	fail "fio across the save/restore: $(echo "$out" | grep -aE "$bad" | head -n 3 | tr '\n' ' ')"
-[ "$rc" = 0 ] || fail "fio across the save/restore: exit status '${rc:-none}': $(echo "$out" | tail -n 3 | tr '\n' ' ')"
-echo "$out" | grep -qE 'err= *0' || fail "fio across the save/restore: no job summary"
-issued=$(echo "$out" | sed -n 's/.*issued rwts: total=\([0-9]*\),\([0-9]*\),.*/\2/p' | head -n 1)
-assert_eq "$issued" "$blocks" "blocks written across the save/restore"
-
-# Everything on the disk once more, read from the new backend.
-out=$(domu_run -t 1000 "sync; echo 3 >/proc/sys/vm/drop_caches; $fio $job --verify_only; echo \"FIO-RC \$?\"") ||
-	fail "the domU agent did not answer the verify pass"
-echo "$out"
-echo "$out" | grep -aE "$bad" >/dev/null &&
-	fail "verify pass: $(echo "$out" | grep -aE "$bad" | head -n 3 | tr '\n' ' ')"
-echo "$out" | grep -q '^FIO-RC 0$' || fail "verify pass: fio failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
-
-if [ "$FRONT" = xenpv ]; then
-	s=$(domu_run -t 30 'mount -t debugfs none /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/xenpv/device-vbd-51712/status')
-	echo "$s" | grep -E '^(running|resumed|q[0-9]+):'
-	echo "$s" | grep -q '^resumed: [1-9][0-9]* quiesced: 0' || fail "blkfront did not resume: $(echo "$s" | grep '^resumed:')"
-	echo "$s" | grep -q '^running: 1 broken: 0' || fail "blkfront not running after the restore: $(echo "$s" | grep '^running:')"
-fi
+# The job finishes: the rest of the writes, then the verify of all
+# from the new backend.
+sr_fio_finish "$fio" "$job" "$blocks"
+sr_blkfront_resumed
 
 # The domU goes down in the trap (its vbd is on $mnt): the runner will
 # not see its dmesg, so it is scanned here.

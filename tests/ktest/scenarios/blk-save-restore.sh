@@ -45,34 +45,11 @@ log "before the save: the backend has seen $(cat "$st/wr_req") writes ($blocks t
 
 domu_save_restore "$img"
 
-# The job finishes: the rest of the writes, then the verify of all.
-t=$SECONDS
-rc=$(domu_run -t 1200 'for i in $(seq 1 1100); do [ -s /tmp/sr-fio.rc ] && break; sleep 1; done; cat /tmp/sr-fio.rc 2>/dev/null')
-out=$(domu_run -t 60 'cat /tmp/sr-fio.out')
-echo "$out"
-log "fio ended $((SECONDS - t)) s after the restore, exit status '${rc:-none}'"
-bad='err= *[1-9]|verify: bad|bad magic|verify failed|mismatch|[Ii]nput/output error'
-echo "$out" | grep -aE "$bad" >/dev/null &&
-	fail "fio across the save/restore: $(echo "$out" | grep -aE "$bad" | head -n 3 | tr '\n' ' ')"
-[ "$rc" = 0 ] || fail "fio across the save/restore: exit status '${rc:-none}': $(echo "$out" | tail -n 3 | tr '\n' ' ')"
-echo "$out" | grep -qE 'err= *0' || fail "fio across the save/restore: no job summary"
-issued=$(echo "$out" | sed -n 's/.*issued rwts: total=\([0-9]*\),\([0-9]*\),.*/\2/p' | head -n 1)
-assert_eq "$issued" "$blocks" "blocks written across the save/restore"
-
-# Everything on the disk once more, read from the new backend.
-out=$(domu_run -t 1000 "sync; echo 3 >/proc/sys/vm/drop_caches; $fio $job --verify_only; echo \"FIO-RC \$?\"") ||
-	fail "the domU agent did not answer the verify pass"
-echo "$out"
-echo "$out" | grep -aE "$bad" >/dev/null &&
-	fail "verify pass: $(echo "$out" | grep -aE "$bad" | head -n 3 | tr '\n' ' ')"
-echo "$out" | grep -q '^FIO-RC 0$' || fail "verify pass: fio failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+# The job finishes: the rest of the writes, then the verify of all
+# from the new backend.
+sr_fio_finish "$fio" "$job" "$blocks"
 
 # Our frontend went through .resume and is connected again.
-if [ "$FRONT" = xenpv ]; then
-	s=$(domu_run -t 30 'mount -t debugfs none /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/xenpv/device-vbd-51712/status')
-	echo "$s" | grep -E '^(running|resumed|q[0-9]+):'
-	echo "$s" | grep -q '^resumed: [1-9][0-9]* quiesced: 0' || fail "blkfront did not resume: $(echo "$s" | grep '^resumed:')"
-	echo "$s" | grep -q '^running: 1 broken: 0' || fail "blkfront not running after the restore: $(echo "$s" | grep '^running:')"
-	domu_run -t 30 'dmesg | grep -E "vbd-51712: .*(resumed|sectors of)"'
-fi
+sr_blkfront_resumed
+[ "$FRONT" != xenpv ] || domu_run -t 30 'dmesg | grep -E "vbd-51712: .*(resumed|sectors of)"'
 true
