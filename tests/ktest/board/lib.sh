@@ -234,6 +234,31 @@ exit 1") || { kill $lpid 2>/dev/null; fail "domU could not send$what: $out"; }
 	assert_eq "$r" "$w" "dom0 -> domU data$what"
 }
 
+# sr_fio_start <fio> <name> <seed> <engine> <size> <iops> <statistics dir>:
+# start, detached in the domU, fio's 4 KiB random writes to /dev/xvda at
+# queue depth 32 (O_DIRECT, crc32c verify headers, verified at the end;
+# output and exit status in /tmp/sr-fio.out and /tmp/sr-fio.rc), capped
+# at <iops> writes a second, then wait until the vbd backend's wr_req
+# (in <statistics dir>) has grown by a fifth of the job, with fio still
+# running.  Sets SR_JOB (the job's options, for sr_fio_finish's verify
+# pass) and SR_BLOCKS (the blocks the job writes).
+sr_fio_start() {
+	local fio=$1 name=$2 seed=$3 engine=$4 size=$5 iops=$6 st=$7 w0 done_before
+	SR_JOB="--name=$name --filename=/dev/xvda --rw=randwrite --bs=4k --iodepth=32"
+	SR_JOB="$SR_JOB --ioengine=$engine --direct=1 --size=$size --verify=crc32c --verify_fatal=1"
+	SR_JOB="$SR_JOB --verify_dump=0 --randseed=$seed --exitall_on_error=1"
+	SR_BLOCKS=$(( $(numfmt --from=iec "${size^^}") / 4096 ))
+	domu_run -t 30 "rm -f /tmp/sr-fio.out /tmp/sr-fio.rc
+setsid sh -c '$fio $SR_JOB --do_verify=1 --rate_iops=,$iops >/tmp/sr-fio.out 2>&1; echo \$? >/tmp/sr-fio.rc' </dev/null >/dev/null 2>&1 &
+echo started" >/dev/null || fail "could not start fio in the domU"
+	w0=$(cat "$st/wr_req" 2>/dev/null || echo 0)
+	wait_for 120 sh -c "[ \$(cat $st/wr_req 2>/dev/null || echo 0) -gt $((w0 + SR_BLOCKS / 5)) ]" ||
+		fail "fio's writes did not reach the backend (wr_req $(cat "$st/wr_req" 2>/dev/null))"
+	done_before=$(domu_run -t 30 'cat /tmp/sr-fio.rc 2>/dev/null')
+	[ -z "$done_before" ] || fail "fio ended too early (exit $done_before): $(domu_run -t 30 'tail -n 5 /tmp/sr-fio.out' | tr '\n' ' ')"
+	log "fio under way: the backend has seen $(cat "$st/wr_req") writes ($SR_BLOCKS to do)"
+}
+
 # sr_fio_finish <fio> <job> <blocks>: after a restore, the fio job a
 # save/restore scenario started in the domU (randwrite with verify,
 # /tmp/sr-fio.out and /tmp/sr-fio.rc) must end with exit status 0, no

@@ -116,20 +116,7 @@ log "vbd of domain $id0 on $mnt/disk.img through /dev/$loopdev, ext4 $fsimg"
 # Writes the backend has sent to its loop device and not seen done.
 loop_writes() { awk '{ print $2 }' "/sys/block/$loopdev/inflight" 2>/dev/null; }
 
-job="--name=sriverify --filename=/dev/xvda --rw=randwrite --bs=4k --iodepth=32
---ioengine=$engine --direct=1 --size=$sz --verify=crc32c --verify_fatal=1
---verify_dump=0 --randseed=4344 --exitall_on_error=1"
-job=$(echo "$job" | tr '\n' ' ')
-domu_run -t 30 "rm -f /tmp/sr-fio.out /tmp/sr-fio.rc
-setsid sh -c '$fio $job --do_verify=1 --rate_iops=,$iops >/tmp/sr-fio.out 2>&1; echo \$? >/tmp/sr-fio.rc' </dev/null >/dev/null 2>&1 &
-echo started" >/dev/null || fail "could not start fio in the domU"
-
-blocks=$(( $(numfmt --from=iec "${sz^^}") / 4096 ))
-w0=$(cat "$st/wr_req" 2>/dev/null || echo 0)
-wait_for 120 sh -c "[ \$(cat $st/wr_req 2>/dev/null || echo 0) -gt $((w0 + blocks / 5)) ]" ||
-	fail "fio's writes did not reach the backend (wr_req $(cat "$st/wr_req" 2>/dev/null))"
-done_before=$(domu_run -t 30 'cat /tmp/sr-fio.rc 2>/dev/null')
-[ -z "$done_before" ] || fail "fio ended before the freeze (exit $done_before): $(domu_run -t 30 'tail -n 5 /tmp/sr-fio.out' | tr '\n' ' ')"
+sr_fio_start "$fio" sriverify 4344 "$engine" "$sz" "$iops" "$st"
 
 # Freeze: from now on the backend answers nothing.  The watchdog bounds
 # the freeze even if this script dies without its trap.
@@ -140,7 +127,7 @@ t_freeze=$SECONDS
 wait_for 30 sh -c "[ \"\$(awk '{ print \$2 }' /sys/block/$loopdev/inflight)\" -gt 0 ]" ||
 	fail "no write in flight on /dev/$loopdev 30 s after the freeze"
 sleep 2
-log "frozen: wr_req $(cat "$st/wr_req") ($blocks to do), /dev/$loopdev writes in flight $(loop_writes), domU xvda in flight (r w) $(domu_run -t 30 'cat /sys/block/xvda/inflight' | tr -s ' ')"
+log "frozen: wr_req $(cat "$st/wr_req") ($SR_BLOCKS to do), /dev/$loopdev writes in flight $(loop_writes), domU xvda in flight (r w) $(domu_run -t 30 'cat /sys/block/xvda/inflight' | tr -s ' ')"
 
 # The save, in the background (timeout passes a kill on to xl).
 rm -f "$xlout" "$img"
@@ -200,7 +187,7 @@ fi
 
 # The job finishes: the rest of the writes, then the verify of all
 # from the new backend.
-sr_fio_finish "$fio" "$job" "$blocks"
+sr_fio_finish "$fio" "$SR_JOB" "$SR_BLOCKS"
 sr_blkfront_resumed
 
 # The domU goes down in the trap (its vbd is on $mnt): the runner will
