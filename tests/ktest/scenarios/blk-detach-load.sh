@@ -5,9 +5,13 @@
 domu_up
 id=$(domid_of)
 st=/sys/bus/xen-backend/devices/vbd-$id-51712/statistics
-domu_run -t 30 'setsid sh -c "while [ -b /dev/xvda ]; do
-	dd if=/dev/urandom of=/dev/xvda bs=256k seek=200 count=32 oflag=direct conv=notrunc,nocreat
-	dd if=/dev/xvda of=/dev/null bs=256k count=64 iflag=direct
+# The load goes through a private node of xvda's number: a dd that opened
+# /dev/xvda by name just after the node went would create a regular file
+# there (devtmpfs), and the re-attached disk would get no node.
+domu_run -t 30 'rm -f /tmp/xvda-load; mknod /tmp/xvda-load b 202 0 || exit 1
+setsid sh -c "while [ -b /dev/xvda ]; do
+	dd if=/dev/urandom of=/tmp/xvda-load bs=256k seek=200 count=32 oflag=direct conv=notrunc
+	dd if=/tmp/xvda-load of=/dev/null bs=256k count=64 iflag=direct
 done" </dev/null >/dev/null 2>&1 &
 echo started' >/dev/null || fail "could not start I/O in the domU"
 w0=$(cat "$st/wr_req" 2>/dev/null || echo 0)
@@ -21,9 +25,7 @@ domu_run -t 60 'for i in $(seq 1 60); do [ -b /dev/xvda ] || exit 0; sleep 0.5; 
 	fail "/dev/xvda still present in the domU after detach"
 wait_for 15 sh -c "[ -z \"\$(losetup -j $DISK_IMG)\" ]" || fail "loop device still attached: $(losetup -j "$DISK_IMG")"
 xl block-attach "$DOMU" "format=raw, vdev=xvda, access=rw, target=$DISK_IMG" || fail "xl block-attach failed"
-# The load loop writes with conv=nocreat: a dd that opened /dev/xvda just
-# after the node went would otherwise leave a regular file there, the
-# re-attached disk would get no node, and this check would read the file.
+# A block device again (a regular file there would read "fine").
 out=$(domu_run -t 60 'for i in $(seq 1 60); do [ -b /dev/xvda ] && break; sleep 0.5; done
 [ -b /dev/xvda ] || { ls -l /dev/xvda 2>&1; exit 1; }
 dd if=/dev/xvda of=/dev/null bs=1M count=8 iflag=direct 2>&1 | tail -n1
