@@ -15,7 +15,7 @@ board_packages() {
 	     diffutils findutils grep gzip hostname libc-bin login ncurses-base \
 	     ncurses-bin perl-base sed sysvinit-utils tar util-linux \
 	     gawk mount procps iproute2 kmod udev e2fsprogs iperf3 \
-	     busybox-static netbase iputils-ping libgcc-s1 make \
+	     busybox-static netbase iputils-ping libgcc-s1 make dmsetup \
 	     xenstore-utils xen-utils-common "xen-utils-$XEN_VER" \
 	     "xen-hypervisor-$XEN_VER-$XEN_ARCH" "linux-image-$KFLAVOUR"
 }
