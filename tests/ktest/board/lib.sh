@@ -17,10 +17,19 @@ mark() { echo "@@XENPV $*" >/dev/console; }
 BADLOG='BUG|WARNING|Oops|general protection|hung task|soft lockup|Call trace|Kernel panic'
 
 # A scenario's time limit: its "# timeout: <seconds>" line, else 600 s
-# (the host side, lib/board.sh, reads the same line).
+# (the host side, lib/board.sh, reads the same lines).  A scenario whose
+# length is a setting also has "# timeout-from: <NAME> <default minutes>
+# <extra seconds>": then the limit is NAME minutes (a number, from
+# --env, else the default) plus the extra seconds.
 scenario_timeout() {
-	local t
+	local t v def extra m
 	t=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	read -r v def extra < <(sed -n 's/^# timeout-from: \([A-Z_][A-Z0-9_]*\) \([0-9][0-9]*\) \([0-9][0-9]*\)$/\1 \2 \3/p' "$1" | head -n 1)
+	if [ -n "$v" ]; then
+		m=${!v:-$def}
+		[[ "$m" =~ ^[0-9]+$ ]] || m=$def
+		t=$((m * 60 + extra))
+	fi
 	echo "${t:-${SCEN_TIMEOUT:-600}}"
 }
 log()  { echo "# $*"; }

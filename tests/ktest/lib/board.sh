@@ -272,9 +272,23 @@ board_slot() {
 board_boot() {
 	local log=$RESULTS/console.log qpid line s npass=0 nfail=0 nskip=0
 	local limit=240 s t
-	# Per scenario: its own "# timeout:" line (see board/lib.sh), else 420 s.
+	# Per scenario: its own "# timeout:" line, or its "# timeout-from:"
+	# line with the --env value (see scenario_timeout in board/lib.sh),
+	# else 420 s.
+	local v def extra m kv
 	for s in "${SCENARIOS[@]}"; do
 		t=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$KTEST_DIR/scenarios/$s.sh" | head -n 1)
+		v=""
+		read -r v def extra < <(sed -n 's/^# timeout-from: \([A-Z_][A-Z0-9_]*\) \([0-9][0-9]*\) \([0-9][0-9]*\)$/\1 \2 \3/p' \
+			"$KTEST_DIR/scenarios/$s.sh" | head -n 1)
+		if [ -n "$v" ]; then
+			m=$def
+			for kv in "${SCEN_ENV[@]}"; do
+				[ "${kv%%=*}" = "$v" ] && m=${kv#*=}
+			done
+			[[ "$m" =~ ^[0-9]+$ ]] || m=$def
+			t=$((m * 60 + extra))
+		fi
 		limit=$((limit + ${t:-420}))
 	done
 	board_slot
