@@ -40,8 +40,10 @@ dev=/dev/mapper/$name
 img=/var/lib/xenpv/fault.img
 loop=""
 attached=0
-# libdevmapper makes /dev/mapper nodes itself (no udevd in dom0).
+# No udevd in dom0: libdevmapper makes the /dev/mapper nodes itself
+# and waits for no udev cookie (a wait that would never end).
 export DM_DISABLE_UDEV=1
+dms() { timeout 60 dmsetup --noudevsync "$@"; }
 # What each step saw, for the summary line.
 declare -A res=()
 
@@ -63,14 +65,14 @@ cleanup() {
 	# A suspended or failing table would hold the detach (the backend
 	# waits for its requests): healthy and resumed first.
 	if [ -n "$loop" ] && dmsetup info "$name" >/dev/null 2>&1; then
-		table healthy | timeout 30 dmsetup load "$name" 2>/dev/null
-		timeout 30 dmsetup resume "$name" 2>/dev/null
+		table healthy | dms load "$name" 2>/dev/null
+		dms resume "$name" 2>/dev/null
 	fi
 	if [ "$attached" = 1 ] && domu_alive; then
 		timeout 120 xl block-detach "$DOMU" xvdb >/dev/null 2>&1
 		wait_for 30 sh -c "! xenstore-read $be/state >/dev/null 2>&1"
 	fi
-	dmsetup remove --retry "$name" >/dev/null 2>&1
+	dms remove --retry "$name" >/dev/null 2>&1
 	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
 	rm -f "$img"
 	[ -n "${res[healthy]}" ] && summary
@@ -109,9 +111,9 @@ table() {
 # resume on the new one.
 dm_switch() {
 	local t0=$SECONDS
-	table "$1" | timeout 60 dmsetup load "$name" || fail "dmsetup load ($1) failed"
-	timeout 60 dmsetup suspend "$name" || fail "dmsetup suspend ($1) failed or hung (outstanding I/O did not drain)"
-	timeout 60 dmsetup resume "$name" || fail "dmsetup resume ($1) failed"
+	table "$1" | dms load "$name" || fail "dmsetup load ($1) failed"
+	dms suspend "$name" || fail "dmsetup suspend ($1) failed or hung (outstanding I/O did not drain)"
+	dms resume "$name" || fail "dmsetup resume ($1) failed"
 	log "table $1 in $((SECONDS - t0)) s: $(dmsetup table "$name" | tr '\n' ';')"
 }
 
@@ -182,8 +184,8 @@ log "front=$FRONT back=$BACK, $mib MiB, bad range MiB [$amib, $bmib)"
 
 dd if=/dev/urandom of="$img" bs=1M count="$mib" 2>/dev/null || fail "cannot write $img"
 loop=$(losetup -f --show "$img") || fail "losetup failed"
-table healthy | timeout 60 dmsetup create "$name" || fail "dmsetup create failed"
-[ -b "$dev" ] || dmsetup mknodes "$name"
+table healthy | dms create "$name" || fail "dmsetup create failed"
+[ -b "$dev" ] || dms mknodes "$name"
 [ -b "$dev" ] || fail "no $dev after dmsetup create ($(dmsetup ls 2>&1 | tr '\n' ' '))"
 log "$dev on $loop: $(dmsetup table "$name")"
 
