@@ -154,11 +154,16 @@ copy_with_libs() {
 	done
 }
 
+# mmdebstrap_once <root> [package...]: extract the userland with the given
+# packages (default: board_packages) into <root>, log in <root>.log.
 mmdebstrap_once() {
-	rm -rf "$1"
+	local root=$1 pkgs
+	shift
+	pkgs=${*:-$(board_packages)}
+	rm -rf "$root"
 	mmdebstrap --quiet --variant=extract --arch="$DEB_ARCH" \
-		--include="$(board_packages | tr ' ' ',')" "$DIST" "$1" - \
-		<"$APT_DIR/etc/sources.list" >"$1.log" 2>&1
+		--include="$(echo $pkgs | tr ' ' ',')" "$DIST" "$root" - \
+		<"$APT_DIR/etc/sources.list" >"$root.log" 2>&1
 }
 
 build_userland() {
