@@ -71,6 +71,23 @@ wait_for() {
 
 domid_of() { xl domid "${1:-$DOMU}" 2>/dev/null; }
 
+# grant_pins <domid>: how many of the domain's grant entries other domains
+# have mapped (pinned) now, from Xen's grant-table dump (debug key 'g',
+# read back with xl dmesg, which is cleared first; the board's Xen has
+# conring_size=1M so that a dump of some thousand entries is whole).
+# Fails when the dump or the domain's table is missing, or when the dump
+# lost its start (its column header).
+grant_pins() {
+	xl dmesg -c >/dev/null 2>&1 || return 1
+	xl debug-keys g >/dev/null 2>&1 || return 1
+	sleep 1
+	xl dmesg | sed -E 's/^\(XEN\) *//; s/^\[ *[0-9]+\.[0-9]+\] *//' | awk -v d="d$1" '
+		/^\[ref\] / { head = 1 }
+		/^grant-table for remote / { cur = ($4 == d); seen += cur; next }
+		cur && /^\[[0-9a-fx ]+\] +[0-9]+ +0x/ { n++ }
+		END { if (!head || !seen) exit 1; print n + 0 }'
+}
+
 domu_alive() { [ -n "$(domid_of)" ]; }
 
 # Run a shell command in the domU through its console agent; prints the

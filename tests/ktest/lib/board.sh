@@ -207,7 +207,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
 			-m 1024 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin conring_size=1M"
 			-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x42000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
@@ -230,7 +230,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57
 			-m 3072 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0 dom0_vcpus_pin"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0 dom0_vcpus_pin conring_size=1M"
 			-device "guest-loader,addr=0x60000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x64000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
@@ -239,7 +239,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m 2048 -smp 2
 			-display none -no-reboot
 			-kernel "$BOARD_DIR/xen.elf"
-			-append "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot"
+			-append "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot conring_size=1M"
 			-initrd "$BOARD_DIR/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init log_buf_len=1M,$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
 		;;

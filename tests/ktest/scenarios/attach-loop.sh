@@ -2,7 +2,11 @@
 # second vbd and as many network-attach/detach cycles of a second vif,
 # with dom0's slab and free memory (after dropping caches) compared with
 # a baseline taken after two warm-up cycles: growth must stay within
-# LEAK_KIB (default 1024 KiB) for each.  Prints the per-cycle figures.
+# LEAK_KIB (default 1024 KiB) for each.  The domU's grant entries mapped
+# by dom0 (Xen's grant-table dump) must not be more than at the baseline
+# (fewer is allowed: blkback lets idle persistent grants go): the second
+# device's rings and data pages all unmapped.
+# Prints the per-cycle figures.
 # timeout: 14400
 n=${ATTACH_LOOPS:-200}
 tol=${LEAK_KIB:-1024}
@@ -33,13 +37,16 @@ for kind in blk net; do
 		${kind}_cycle || fail "$kind warm-up cycle $i failed (step $?)"
 	done
 	read -r slab0 free0 <<<"$(mem)"
+	pins0=$(grant_pins "$id") || fail "$kind: no grant-table dump for domain $id (xl debug-keys g)"
 	start=$SECONDS
 	for i in $(seq 1 "$n"); do
 		${kind}_cycle || fail "$kind cycle $i of $n failed (step $?: 1 attach, 2 device, 3 detach, 4 cleanup)"
 	done
 	read -r slab1 free1 <<<"$(mem)"
+	pins1=$(grant_pins "$id") || fail "$kind: no grant-table dump for domain $id after the cycles"
 	loops=$(losetup -j "$img" | wc -l)
-	echo "$kind: $n cycles in $((SECONDS - start)) s; slab ${slab0} -> ${slab1} KiB ($(( (slab1 - slab0) * 1024 / n )) B/cycle), free ${free0} -> ${free1} KiB ($(( (free0 - free1) * 1024 / n )) B/cycle), loop devices left $loops"
+	echo "$kind: $n cycles in $((SECONDS - start)) s; slab ${slab0} -> ${slab1} KiB ($(( (slab1 - slab0) * 1024 / n )) B/cycle), free ${free0} -> ${free1} KiB ($(( (free0 - free1) * 1024 / n )) B/cycle), loop devices left $loops, domain $id's grants mapped ${pins0} -> ${pins1}"
+	[ "$pins1" -le "$pins0" ] || fail "$kind: domain $id's mapped grants went from $pins0 to $pins1 over $n cycles"
 	[ "$loops" = 0 ] || fail "$kind: $loops loop devices left on $img"
 	[ $((slab1 - slab0)) -le "$tol" ] || fail "$kind: dom0 slab grew $((slab1 - slab0)) KiB over $n cycles (tolerance $tol KiB)"
 	[ $((free0 - free1)) -le "$tol" ] || fail "$kind: dom0 free memory fell $((free0 - free1)) KiB over $n cycles (tolerance $tol KiB)"
