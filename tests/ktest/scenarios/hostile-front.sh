@@ -77,6 +77,7 @@ for spec in $CASES; do
 	c=${spec%%:*} expect=${spec#*:}
 	total=$((total + 1))
 	echo "$c" >"$param"
+	t0=$SECONDS
 	domu_run -t 30 "echo hostile-front-mark-$total >/dev/kmsg" >/dev/null
 	note=""
 	if ! timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$img" >/dev/null 2>&1; then
@@ -100,6 +101,7 @@ for k in r w; do
 	elif [ "$(cat /tmp/h.${k}rc)" = 0 ]; then echo "$n ok"
 	else echo "$n eio $(tr "\n" " " </tmp/h.${k}err | cut -c1-60)"; fi
 done')
+	t1=$SECONDS
 	rd=$(echo "$res" | sed -n 's/^read \([a-z]*\).*/\1/p')
 	wr=$(echo "$res" | sed -n 's/^write \([a-z]*\).*/\1/p')
 	fstate=$(xenstore-read "$fe/state" 2>/dev/null)
@@ -121,6 +123,7 @@ done')
 		xenstore-rm "$fe" 2>/dev/null
 	fi
 	wait_for 30 sh -c "! xenstore-read $be/state >/dev/null 2>&1" || note="$note backend-node-left"
+	t2=$SECONDS
 	# After the detach nothing may still wait on the disk.
 	left=$(domu_run -t 60 'for i in $(seq 1 60); do
 		[ -b /dev/xvdb ] || { p=""; for f in /tmp/h.rpid /tmp/h.wpid; do
@@ -143,6 +146,9 @@ done')
 	case "|$expect|" in *"|$got|"*) [ -z "$note" ] && verdict=PASS ;; esac
 	[ "$verdict" = PASS ] && passed=$((passed + 1))
 	echo "$c $expect $got read=$rd write=$wr${note:+ [$note ]} $verdict" | tee -a "$out"
+	echo "    time: attach+io $((t1 - t0)) s, detach $((t2 - t1)) s, checks $((SECONDS - t2)) s"
+	# Progress on the board console (the scenario log comes at the end).
+	echo "hostile-front: case $total $c: $got $verdict in $((SECONDS - t0)) s" >/dev/kmsg
 	echo "$kmsg" | grep -iE 'xen|blkfront|xvdb' | grep -v hostile-front-mark | sed 's/^/    domU: /' | head -6
 	domu_alive || fail "the domU died in case $c"
 done
