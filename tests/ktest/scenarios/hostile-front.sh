@@ -8,7 +8,7 @@
 # Results per case: /var/log/xen/hostile-front.txt ("case expect got read write verdict").
 #
 # HOSTILE_CASES (environment, optional) limits the run to those cases.
-# timeout: 2400
+# timeout: 5400
 domu_up
 id=$(domid_of)
 img=/var/lib/xenpv/hostile.img
