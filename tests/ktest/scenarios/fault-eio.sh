@@ -275,6 +275,7 @@ for i in $(seq 1 60); do
 done
 echo "mount: $(grep " /mnt/fe " /proc/mounts)"
 echo "new file: $( ( echo x >/mnt/fe/f4 ) 2>&1)"
+echo "remount-ro logged: $(dmesg | grep -c "EXT4-fs (xvdb): Remounting filesystem read-only")"
 dmesg | grep -E "EXT4-fs|JBD2|I/O error" | tail -n 8') ||
 	fail "ext4 under errors: the domU did not answer in 180 s (a hang?)"
 echo "$out"
@@ -286,7 +287,7 @@ echo "$out" | grep -q '^write+fsync: 0$' && fail "ext4: write + fsync succeeded 
 if echo "$out" | grep -q '^mount: /dev/xvdb /mnt/fe ext4 ro,'; then
 	res[ext4]=ro
 elif echo "$out" | grep -q '^new file: .*Read-only file system' &&
-	echo "$out" | grep -q 'Remounting filesystem read-only'; then
+	echo "$out" | grep -q '^remount-ro logged: [1-9]'; then
 	res[ext4]=ro-erofs
 else
 	fail "ext4 did not go read-only: $(echo "$out" | grep -E '^(mount|new file):' | tr '\n' ' ')"
