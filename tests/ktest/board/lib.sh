@@ -71,6 +71,24 @@ wait_for() {
 
 domid_of() { xl domid "${1:-$DOMU}" 2>/dev/null; }
 
+# dom0_mem: dom0's memory in KiB after dropping caches, as
+# "<slab> <kernel> <free> <files> <processes>".  kernel is what the kernel
+# holds outside the page cache and process memory (MemTotal - MemFree -
+# Buffers - Cached - AnonPages: slab, page tables, pages drivers
+# allocated); files is what stays cached after the drop (dom0's root and
+# /var/log/xen live in RAM, and the logs grow with every domain);
+# processes is AnonPages (xenstored, xenconsoled grow with domains too).
+# A leak in a backend shows in slab or kernel; MemFree alone also falls
+# with the logs.
+dom0_mem() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	awk '{ v[$1] = $2 }
+		END { print v["Slab:"], v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"] - v["AnonPages:"],
+			v["MemFree:"], v["Buffers:"] + v["Cached:"], v["AnonPages:"] }' /proc/meminfo
+}
+
 # grant_pins <domid>: how many of the domain's grant entries other domains
 # have mapped (pinned) now, from Xen's grant-table dump (debug key 'g',
 # read back with xl dmesg, which is cleared first; the board's Xen has
