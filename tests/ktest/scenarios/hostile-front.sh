@@ -80,8 +80,9 @@ for spec in $CASES; do
 	t0=$SECONDS
 	domu_run -t 30 "echo hostile-front-mark-$total >/dev/kmsg" >/dev/null
 	note=""
-	if ! timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$img" >/dev/null 2>&1; then
+	if ! timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$img" >/dev/null 2>/tmp/hf-attach.err; then
 		note="$note attach-failed"
+		echo "    xl block-attach: $(tail -n 2 /tmp/hf-attach.err | tr '\n' ' ')"
 	fi
 	# In the domU: wait for the disk, then a read and a write in the
 	# background, each judged after 20 s without waiting on a stuck one.
