@@ -360,12 +360,14 @@ all=$(printf '%s\n%s\n' "$dstat" "$nstat")
 rounds_ok=$(count "$dstat" '^round .* rc 0 bad 0 summary 1 ')
 rounds_bad=$(count "$dstat" '^round .* bad [1-9]')
 rounds_err=$(count "$dstat" '^round .* (rc [1-9][0-9]* bad 0|bad 0 summary 0)')
-up_ok=$(count "$all" '^up ok ')
-up_mm=$(count "$all" '^up mismatch')
-up_sent=$(count "$all" '^up sent')
-down_ok=$(count "$all" '^down ok ')
-down_mm=$(count "$all" '^down mismatch')
-down_sent=$(count "$all" '^down sent')
+declare -A tr
+for d in up down; do
+	for k in ok mismatch sent; do
+		tr[$d-$k]=$(count "$all" "^$d $k( |\$)")
+	done
+done
+up_ok=${tr[up-ok]} up_mm=${tr[up-mismatch]} up_sent=${tr[up-sent]}
+down_ok=${tr[down-ok]} down_mm=${tr[down-mismatch]} down_sent=${tr[down-sent]}
 net_err=$(count "$all" '^(up|down) (error|empty)')
 att_ok=$(count "$astat" ' ok$')
 att_mm=$(count "$astat" ' mismatch')
