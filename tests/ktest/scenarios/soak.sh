@@ -360,14 +360,14 @@ all=$(printf '%s\n%s\n' "$dstat" "$nstat")
 rounds_ok=$(count "$dstat" '^round .* rc 0 bad 0 summary 1 ')
 rounds_bad=$(count "$dstat" '^round .* bad [1-9]')
 rounds_err=$(count "$dstat" '^round .* (rc [1-9][0-9]* bad 0|bad 0 summary 0)')
-declare -A tr
+declare -A xfer
 for d in up down; do
 	for k in ok mismatch sent; do
-		tr[$d-$k]=$(count "$all" "^$d $k( |\$)")
+		xfer[$d-$k]=$(count "$all" "^$d $k( |\$)")
 	done
 done
-up_ok=${tr[up-ok]} up_mm=${tr[up-mismatch]} up_sent=${tr[up-sent]}
-down_ok=${tr[down-ok]} down_mm=${tr[down-mismatch]} down_sent=${tr[down-sent]}
+up_ok=${xfer[up-ok]} up_mm=${xfer[up-mismatch]} up_sent=${xfer[up-sent]}
+down_ok=${xfer[down-ok]} down_mm=${xfer[down-mismatch]} down_sent=${xfer[down-sent]}
 net_err=$(count "$all" '^(up|down) (error|empty)')
 att_ok=$(count "$astat" ' ok$')
 att_mm=$(count "$astat" ' mismatch')
