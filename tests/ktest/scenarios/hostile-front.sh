@@ -123,7 +123,8 @@ done')
 	# rsp-never answers nothing), so a first detach may time out: once
 	# more after 15 s, and only then is it a failure.
 	if ! timeout 90 xl block-detach "$DOMU" xvdb >/dev/null 2>&1 &&
-		! { sleep 15; timeout 90 xl block-detach "$DOMU" xvdb >/dev/null 2>/tmp/hf-detach.err; }; then
+		! { sleep 15; ! xl block-list "$DOMU" | grep -q "^$vdev " ||
+			timeout 90 xl block-detach "$DOMU" xvdb >/dev/null 2>/tmp/hf-detach.err; }; then
 		note="$note detach-failed"
 		echo "    xl block-detach: $(tail -n 2 /tmp/hf-detach.err | tr '\n' ' ')"
 		xenstore-rm "$be" 2>/dev/null
