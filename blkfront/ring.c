@@ -16,8 +16,11 @@
  * The backend is not trusted: each response is copied off the shared
  * ring before it is looked at, the response producer is bounded by the
  * requests we made, and a backend that breaks either rule gets the
- * device marked broken (all I/O failed, queue stopped, state Closing)
- * instead of a crash.
+ * device marked broken (all I/O failed, new requests failed at once,
+ * state Closing) instead of a crash.  Marking a device broken never
+ * stops or quiesces its queue and never waits for info->mutex: a task
+ * holding the mutex may itself wait on I/O of this disk (the partition
+ * scan of a disk being added), and only a failure ends that I/O.
  */
 #include "common.h"
 
@@ -284,8 +287,6 @@ static void blkfront_mark_broken(struct blkfront_queue *q, const char *why,
 	}
 	info->broken = true;
 	info->running = false;
-	if (info->gd)
-		blk_mq_stop_hw_queues(info->gd->queue);
 	spin_unlock(&info->lock);
 	dev_err_ratelimited(&info->xd.xbdev->dev,
 			    "%s: backend broke the ring protocol on queue %u: %s (%lld, %lld); failing I/O\n",
@@ -412,14 +413,18 @@ out_unlock:
 
 /**
  * blkfront_fail_queues() - fail the outstanding requests of every queue.
- * @info: the device; the caller holds @info->mutex.
+ * @info: the device.
+ *
+ * Needs no @info->mutex: the queue structs live as long as @info, and a
+ * queue's lock orders this against its teardown (a torn-down queue has
+ * no pending requests and no id arrays).
  */
 void blkfront_fail_queues(struct blkfront_info *info)
 {
 	struct blkfront_queue *q;
 	unsigned int i;
 
-	for (i = 0; i < info->nr_queues; i++) {
+	for (i = 0; i < info->max_queues; i++) {
 		q = &info->queues[i];
 		spin_lock_irq(&q->lock);
 		blkfront_fail_all(q);
@@ -559,19 +564,24 @@ out_free_ids:
 static void blkfront_queue_teardown(struct blkfront_queue *q)
 {
 	struct blkfront_info *info = q->info;
+	struct request **rqs;
+	u8 *pending_op;
 
 	xenpv_evtchn_unbind(&info->xd, &q->evtchn);
 
+	/* blkfront_fail_all() may run without info->mutex: see no arrays. */
 	spin_lock_irq(&q->lock);
 	blkfront_fail_all(q);
 	q->front.sring = NULL;
-	spin_unlock_irq(&q->lock);
-
-	kfree(q->rqs);
-	kfree(q->pending_op);
+	rqs = q->rqs;
+	pending_op = q->pending_op;
 	q->rqs = NULL;
 	q->pending_op = NULL;
 	q->ring_size = 0;
+	spin_unlock_irq(&q->lock);
+
+	kfree(rqs);
+	kfree(pending_op);
 	blkfront_pool_free(q);
 	xenpv_ring_free(&info->xd, &q->ring);
 }
@@ -595,6 +605,8 @@ int blkfront_ring_setup(struct blkfront_info *info, unsigned int order,
 
 	if (WARN_ON_ONCE(!nr_queues || nr_queues > info->max_queues))
 		return -EINVAL;
+	/* An earlier connection's broken_work must not see the new rings. */
+	cancel_work_sync(&info->broken_work);
 	spin_lock_irq(&info->lock);
 	info->broken = false;
 	info->running = false;

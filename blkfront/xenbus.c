@@ -497,6 +497,9 @@ static void blkfront_connect(struct blkfront_info *info)
 		xenpv_dev_fatal(xd, err, "adding disk %s", info->name);
 		return;
 	}
+	/* Broken while the disk was added: broken_work says Closing. */
+	if (READ_ONCE(info->broken))
+		return;
 	xenpv_set_state(xd, XenbusStateConnected, "disk added");
 	blkfront_print_features(info);
 }
@@ -573,10 +576,12 @@ static void blkfront_broken_work(struct work_struct *work)
 	struct blkfront_info *info = container_of(work, struct blkfront_info,
 						  broken_work);
 
-	/* The queue that broke is failed already; the others now. */
-	mutex_lock(&info->mutex);
+	/*
+	 * The queue that broke is failed already; the others now.  Not
+	 * under info->mutex: its holder may be waiting for this I/O to end
+	 * (adding the disk reads its partition table).
+	 */
 	blkfront_fail_queues(info);
-	mutex_unlock(&info->mutex);
 	xenpv_dev_error(&info->xd, -EPROTO, "%s: backend broke the ring",
 			info->name);
 	xenpv_set_state(&info->xd, XenbusStateClosing, "backend broke ring");

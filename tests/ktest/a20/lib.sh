@@ -30,7 +30,7 @@ a20_root_build() {
 	board_lock lock
 	board_key
 	key=$( { echo "$BOARD_PKGS openssh-server=$(apt_version openssh-server)"
-		declare -f a20_packages a20_mmdebstrap_once a20_userland; } | sha256sum | cut -c1-16)
+		declare -f a20_packages mmdebstrap_once a20_userland; } | sha256sum | cut -c1-16)
 	A20_ROOT_DIR=$XENPV_CACHE/a20-nfsroot-$DIST-$ARCH/$key
 	if [ ! -f "$A20_ROOT_DIR/complete" ]; then
 		say "building the A20 dom0 NFS root in $A20_ROOT_DIR (first run only)"
@@ -45,20 +45,10 @@ a20_root_build() {
 	exec {lock}>&-
 }
 
-# lib/image.sh's mmdebstrap_once with a20_packages: that one is not given a
-# package list because every byte of lib/image.sh is in tests/ktest/run's
-# image key (board_key), and changing it would rebuild every cached board.
-a20_mmdebstrap_once() {
-	rm -rf "$1"
-	mmdebstrap --quiet --variant=extract --arch="$DEB_ARCH" \
-		--include="$(a20_packages | tr ' ' ',')" "$DIST" "$1" - \
-		<"$APT_DIR/etc/sources.list" >"$1.log" 2>&1
-}
-
 a20_userland() {
 	local root=$1
 	say "extracting the $DIST/$DEB_ARCH userland with openssh-server"
-	retry 3 a20_mmdebstrap_once "$root" ||
+	retry 3 mmdebstrap_once "$root" $(a20_packages) ||
 		{ tail -15 "$root.log" >&2; die "mmdebstrap failed (log: $root.log)"; }
 	depmod -b "$root" "$KVER"
 }

@@ -17,10 +17,19 @@ mark() { echo "@@XENPV $*" >/dev/console; }
 BADLOG='BUG|WARNING|Oops|general protection|hung task|soft lockup|Call trace|Kernel panic'
 
 # A scenario's time limit: its "# timeout: <seconds>" line, else 600 s
-# (the host side, lib/board.sh, reads the same line).
+# (the host side, lib/board.sh, reads the same lines).  A scenario whose
+# length is a setting also has "# timeout-from: <NAME> <default minutes>
+# <extra seconds>": then the limit is NAME minutes (a number, from
+# --env, else the default) plus the extra seconds.
 scenario_timeout() {
-	local t
+	local t v def extra m
 	t=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	read -r v def extra < <(sed -n 's/^# timeout-from: \([A-Z_][A-Z0-9_]*\) \([0-9][0-9]*\) \([0-9][0-9]*\)$/\1 \2 \3/p' "$1" | head -n 1)
+	if [ -n "$v" ]; then
+		m=${!v:-$def}
+		[[ "$m" =~ ^[0-9]+$ ]] || m=$def
+		t=$((m * 60 + extra))
+	fi
 	echo "${t:-${SCEN_TIMEOUT:-600}}"
 }
 log()  { echo "# $*"; }
@@ -61,6 +70,41 @@ wait_for() {
 }
 
 domid_of() { xl domid "${1:-$DOMU}" 2>/dev/null; }
+
+# dom0_mem: dom0's memory in KiB after dropping caches, as
+# "<slab> <kernel> <free> <files> <processes>".  kernel is what the kernel
+# holds outside the page cache and process memory (MemTotal - MemFree -
+# Buffers - Cached - AnonPages: slab, page tables, pages drivers
+# allocated); files is what stays cached after the drop (dom0's root and
+# /var/log/xen live in RAM, and the logs grow with every domain);
+# processes is AnonPages (xenstored, xenconsoled grow with domains too).
+# A leak in a backend shows in slab or kernel; MemFree alone also falls
+# with the logs.
+dom0_mem() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	awk '{ v[$1] = $2 }
+		END { print v["Slab:"], v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"] - v["AnonPages:"],
+			v["MemFree:"], v["Buffers:"] + v["Cached:"], v["AnonPages:"] }' /proc/meminfo
+}
+
+# grant_pins <domid>: how many of the domain's grant entries other domains
+# have mapped (pinned) now, from Xen's grant-table dump (debug key 'g',
+# read back with xl dmesg, which is cleared first; the board's Xen has
+# conring_size=1M so that a dump of some thousand entries is whole).
+# Fails when the dump or the domain's table is missing, or when the dump
+# lost its start (its column header).
+grant_pins() {
+	xl dmesg -c >/dev/null 2>&1 || return 1
+	xl debug-keys g >/dev/null 2>&1 || return 1
+	sleep 1
+	xl dmesg | sed -E 's/^\(XEN\) *//; s/^\[ *[0-9]+\.[0-9]+\] *//' | awk -v d="d$1" '
+		/^\[ref\] / { head = 1 }
+		/^grant-table for remote / { cur = ($4 == d); seen += cur; next }
+		cur && /^\[[0-9a-fx ]+\] +[0-9]+ +0x/ { n++ }
+		END { if (!head || !seen) exit 1; print n + 0 }'
+}
 
 domu_alive() { [ -n "$(domid_of)" ]; }
 

@@ -70,6 +70,8 @@ struct hb {
 	struct mutex lock;		/* connect/disconnect vs the work items */
 	struct work_struct ring_work;
 	struct work_struct after_work;
+	struct xenbus_watch pdev_watch;	/* the hotplug script's physical-device */
+	bool watching;
 	unsigned int nr_req;
 	unsigned int nr_rsp;
 	unsigned int nr_held;
@@ -462,6 +464,41 @@ static int hb_connect(struct hb *hb)
 	return 0;
 }
 
+/*
+ * Connect once the frontend has published its ring and the toolstack's
+ * hotplug script has written physical-device, as xen-blkback does: libxl
+ * waits for the backend in InitWait before it runs the script, and a
+ * backend already Connected by then fails xl block-attach.
+ */
+static void hb_try_connect(struct hb *hb)
+{
+	struct xenbus_device *dev = hb->dev;
+	enum xenbus_state fe_state;
+	char *pdev;
+
+	mutex_lock(&hb->lock);
+	fe_state = xenbus_read_driver_state(dev->otherend);
+	if (hb->connected || dev->state != XenbusStateInitWait ||
+	    (fe_state != XenbusStateInitialised && fe_state != XenbusStateConnected))
+		goto out_unlock;
+	pdev = xenbus_read(XBT_NIL, dev->nodename, "physical-device", NULL);
+	if (IS_ERR(pdev))
+		goto out_unlock;
+	kfree(pdev);
+	if (hb_connect(hb)) {
+		hb_disconnect(hb);
+		xenbus_switch_state(dev, XenbusStateClosing);
+	}
+out_unlock:
+	mutex_unlock(&hb->lock);
+}
+
+static void hb_pdev_changed(struct xenbus_watch *watch, const char *path,
+			    const char *token)
+{
+	hb_try_connect(container_of(watch, struct hb, pdev_watch));
+}
+
 static void hb_frontend_changed(struct xenbus_device *dev, enum xenbus_state state)
 {
 	struct hb *hb = dev_get_drvdata(&dev->dev);
@@ -471,12 +508,7 @@ static void hb_frontend_changed(struct xenbus_device *dev, enum xenbus_state sta
 	switch (state) {
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
-		mutex_lock(&hb->lock);
-		if (!hb->connected && dev->state == XenbusStateInitWait && hb_connect(hb)) {
-			hb_disconnect(hb);
-			xenbus_switch_state(dev, XenbusStateClosing);
-		}
-		mutex_unlock(&hb->lock);
+		hb_try_connect(hb);
 		break;
 	case XenbusStateClosing:
 		mutex_lock(&hb->lock);
@@ -527,6 +559,9 @@ static int hb_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 	dev_set_drvdata(&dev->dev, hb);
 	pr_info("vbdback %s: mode %s\n", dev->nodename, c->name);
 	xenbus_switch_state(dev, XenbusStateInitWait);
+	if (!xenbus_watch_pathfmt(dev, &hb->pdev_watch, NULL, hb_pdev_changed,
+				  "%s/physical-device", dev->nodename))
+		hb->watching = true;
 	return 0;
 }
 
@@ -536,6 +571,10 @@ static void hb_remove(struct xenbus_device *dev)
 
 	if (!hb)
 		return;
+	if (hb->watching) {
+		unregister_xenbus_watch(&hb->pdev_watch);
+		kfree(hb->pdev_watch.node);
+	}
 	cancel_work_sync(&hb->after_work);
 	mutex_lock(&hb->lock);
 	hb_disconnect(hb);

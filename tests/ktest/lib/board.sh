@@ -207,7 +207,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-arm -M virt,virtualization=on,highmem=off -cpu cortex-a7
 			-m 1024 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M bootscrub=0 dom0_vcpus_pin conring_size=1M"
 			-device "guest-loader,addr=0x41000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 clk_ignore_unused rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x42000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
@@ -230,7 +230,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57
 			-m 3072 -smp 2 -display none -no-reboot
 			-kernel "$XEN_IMAGE"
-			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0 dom0_vcpus_pin"
+			-append "console=dtuart dtuart=/pl011@9000000 dom0_mem=1024M bootscrub=0 dom0_vcpus_pin conring_size=1M"
 			-device "guest-loader,addr=0x60000000,kernel=$BOARD_DIR/vmlinuz,bootargs=console=hvc0 rdinit=/init log_buf_len=1M"
 			-device "guest-loader,addr=0x64000000,initrd=$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0)
@@ -239,7 +239,7 @@ qemu_cmdline() {
 		QEMU=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm -m 2048 -smp 2
 			-display none -no-reboot
 			-kernel "$BOARD_DIR/xen.elf"
-			-append "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot"
+			-append "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot conring_size=1M"
 			-initrd "$BOARD_DIR/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init log_buf_len=1M,$DOM0_INITRD"
 			-netdev hubport,id=n0,hubid=0 -device e1000,netdev=n0)
 		;;
@@ -272,9 +272,23 @@ board_slot() {
 board_boot() {
 	local log=$RESULTS/console.log qpid line s npass=0 nfail=0 nskip=0
 	local limit=240 s t
-	# Per scenario: its own "# timeout:" line (see board/lib.sh), else 420 s.
+	# Per scenario: its own "# timeout:" line, or its "# timeout-from:"
+	# line with the --env value (see scenario_timeout in board/lib.sh),
+	# else 420 s.
+	local v def extra m kv
 	for s in "${SCENARIOS[@]}"; do
 		t=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$KTEST_DIR/scenarios/$s.sh" | head -n 1)
+		v=""
+		read -r v def extra < <(sed -n 's/^# timeout-from: \([A-Z_][A-Z0-9_]*\) \([0-9][0-9]*\) \([0-9][0-9]*\)$/\1 \2 \3/p' \
+			"$KTEST_DIR/scenarios/$s.sh" | head -n 1)
+		if [ -n "$v" ]; then
+			m=$def
+			for kv in "${SCEN_ENV[@]}"; do
+				[ "${kv%%=*}" = "$v" ] && m=${kv#*=}
+			done
+			[[ "$m" =~ ^[0-9]+$ ]] || m=$def
+			t=$((m * 60 + extra))
+		fi
 		limit=$((limit + ${t:-420}))
 	done
 	board_slot

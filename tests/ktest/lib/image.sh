@@ -15,7 +15,7 @@ board_packages() {
 	     diffutils findutils grep gzip hostname libc-bin login ncurses-base \
 	     ncurses-bin perl-base sed sysvinit-utils tar util-linux \
 	     gawk mount procps iproute2 kmod udev e2fsprogs iperf3 \
-	     busybox-static netbase iputils-ping libgcc-s1 make \
+	     busybox-static netbase iputils-ping libgcc-s1 make dmsetup \
 	     xenstore-utils xen-utils-common "xen-utils-$XEN_VER" \
 	     "xen-hypervisor-$XEN_VER-$XEN_ARCH" "linux-image-$KFLAVOUR"
 }
@@ -154,11 +154,16 @@ copy_with_libs() {
 	done
 }
 
+# mmdebstrap_once <root> [package...]: extract the userland with the given
+# packages (default: board_packages) into <root>, log in <root>.log.
 mmdebstrap_once() {
-	rm -rf "$1"
+	local root=$1 pkgs
+	shift
+	pkgs=${*:-$(board_packages)}
+	rm -rf "$root"
 	mmdebstrap --quiet --variant=extract --arch="$DEB_ARCH" \
-		--include="$(board_packages | tr ' ' ',')" "$DIST" "$1" - \
-		<"$APT_DIR/etc/sources.list" >"$1.log" 2>&1
+		--include="$(echo $pkgs | tr ' ' ',')" "$DIST" "$root" - \
+		<"$APT_DIR/etc/sources.list" >"$root.log" 2>&1
 }
 
 build_userland() {
