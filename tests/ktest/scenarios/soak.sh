@@ -194,8 +194,9 @@ attach_loop() {
 		be=/local/domain/0/backend/vbd/$id/51728
 		off=$(((c * 7) % (xmib * 16)))
 		echo attached >"$S/xvdb"
-		if ! timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" >/dev/null 2>&1; then
-			echo "cycle $c error: xl block-attach failed or hung: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ')" >>"$S/attach.stat"
+		t0=$SECONDS
+		if ! timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" >/dev/null 2>"$S/attach.err"; then
+			echo "cycle $c error: xl block-attach failed or hung after $((SECONDS - t0)) s: $(tail -n 2 "$S/attach.err" | tr '\n' ' ') hotplug log: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ') backend state $(xenstore-read "$be/state" 2>/dev/null), frontend state $(xenstore-read "/local/domain/$id/device/vbd/51728/state" 2>/dev/null)" >>"$S/attach.stat"
 			touch "$S/abort"
 			return 1
 		fi
