@@ -186,7 +186,7 @@ send_loop() {
 # "cycle N error ..." in $S/attach.stat; an error ends the loop (and
 # the soak: $S/abort).
 attach_loop() {
-	local c=0 id be want out a b off rc
+	local c=0 id be want out a b off rc try t0
 	want=$(sha256sum <"$ximg" | cut -c1-64)
 	while [ ! -e "$S/stop" ]; do
 		c=$((c + 1))
@@ -194,9 +194,22 @@ attach_loop() {
 		be=/local/domain/0/backend/vbd/$id/51728
 		off=$(((c * 7) % (xmib * 16)))
 		echo attached >"$S/xvdb"
-		t0=$SECONDS
-		if ! timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" >/dev/null 2>"$S/attach.err"; then
-			echo "cycle $c error: xl block-attach failed or hung after $((SECONDS - t0)) s: $(tail -n 2 "$S/attach.err" | tr '\n' ' ') hotplug log: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ') backend state $(xenstore-read "$be/state" 2>/dev/null), frontend state $(xenstore-read "/local/domain/$id/device/vbd/51728/state" 2>/dev/null)" >>"$S/attach.stat"
+		# libxl gives a new backend 10 s to reach InitWait; under the
+		# soak's load dom0's xenbus thread can miss that ("Unable to add
+		# vbd", backend in InitWait a moment later, no hotplug script
+		# run).  Such an attach is undone and tried again, up to 3 times;
+		# the retries are counted ("cycle N retry ...").
+		for try in 1 2 3; do
+			t0=$SECONDS
+			timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" \
+				>/dev/null 2>"$S/attach.err" && break
+			echo "cycle $c retry $try: xl block-attach failed or hung after $((SECONDS - t0)) s: $(tail -n 2 "$S/attach.err" | tr '\n' ' ') hotplug log: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ') backend state $(xenstore-read "$be/state" 2>/dev/null), frontend state $(xenstore-read "/local/domain/$id/device/vbd/51728/state" 2>/dev/null)" >>"$S/attach.stat"
+			timeout 60 xl block-detach "$DOMU" xvdb >/dev/null 2>&1
+			wait_for 30 sh -c "! xenstore-read $be/state >/dev/null 2>&1"
+			sleep 5
+		done
+		if [ "$try" = 3 ] && ! xl block-list "$DOMU" | grep -q '^51728 '; then
+			echo "cycle $c error: xl block-attach failed 3 times" >>"$S/attach.stat"
 			touch "$S/abort"
 			return 1
 		fi
@@ -373,12 +386,13 @@ net_err=$(count "$all" '^(up|down) (error|empty)')
 att_ok=$(count "$astat" ' ok$')
 att_mm=$(count "$astat" ' mismatch')
 att_err=$(count "$astat" ' error')
+att_retry=$(count "$astat" ' retry ')
 mismatches=$((rounds_bad + up_mm + down_mm + att_mm))
 gib=$(awk -v n="$rounds_ok" -v b="$fbytes" 'BEGIN { printf "%.2f", n * b / 1073741824 }')
 echo "SOAK duration=$t_load verified_gib=$gib mismatches=$mismatches attach_cycles=$att_ok"
 echo "SOAK-DETAIL front=$FRONT back=$BACK fio_rounds=$rounds_ok fio_bad=$rounds_bad fio_errors=$rounds_err" \
 	"up=$up_ok/$up_sent down=$down_ok/$down_sent net_mib=$(((up_ok + down_ok) * nmib)) net_errors=$net_err" \
-	"attach_mismatch=$att_mm attach_errors=$att_err"
+	"attach_mismatch=$att_mm attach_errors=$att_err attach_retries=$att_retry"
 printf '%s\n' "$astat" | grep -E 'mismatch|error' | head -n 5
 [ -n "$why" ] && fail "$why"
 [ "$mismatches" = 0 ] || fail "$mismatches mismatches (fio $rounds_bad, TCP up $up_mm down $down_mm, xvdb $att_mm)"
