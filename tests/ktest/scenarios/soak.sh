@@ -201,9 +201,10 @@ attach_loop() {
 		# the retries are counted ("cycle N retry ...").
 		for try in 1 2 3; do
 			t0=$SECONDS
-			timeout 120 xl block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" \
+			timeout 120 xl -vvv block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" \
 				>/dev/null 2>"$S/attach.err" && break
-			echo "cycle $c retry $try: xl block-attach failed or hung after $((SECONDS - t0)) s: $(tail -n 2 "$S/attach.err" | tr '\n' ' ') hotplug log: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ') backend state $(xenstore-read "$be/state" 2>/dev/null), frontend state $(xenstore-read "/local/domain/$id/device/vbd/51728/state" 2>/dev/null)" >>"$S/attach.stat"
+			cp "$S/attach.err" "/var/log/xen/soak-attach-$c-$try.log"
+			echo "cycle $c retry $try: xl block-attach failed or hung after $((SECONDS - t0)) s: $(grep -E 'error|timed out|timeout' "$S/attach.err" | tail -n 4 | tr '\n' ' ') hotplug log: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ') backend state $(xenstore-read "$be/state" 2>/dev/null), frontend state $(xenstore-read "/local/domain/$id/device/vbd/51728/state" 2>/dev/null)" >>"$S/attach.stat"
 			timeout 60 xl block-detach "$DOMU" xvdb >/dev/null 2>&1
 			wait_for 30 sh -c "! xenstore-read $be/state >/dev/null 2>&1"
 			sleep 5
