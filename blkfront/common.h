@@ -237,6 +237,7 @@ void blkfront_fail_all(struct blkfront_queue *q);
 void blkfront_fail_queues(struct blkfront_info *info);
 unsigned int blkfront_requeue_inflight(struct blkfront_info *info);
 bool blkfront_idle(struct blkfront_info *info);
+void blkfront_pools_free(struct blkfront_info *info);
 void blkfront_show(struct xenpv_dev *xd, struct seq_file *m);
 int blkfront_cmd_init(struct blkfront_info *info, struct blkfront_cmd *cmd);
 void blkfront_cmd_exit(struct blkfront_cmd *cmd);

@@ -21,6 +21,11 @@
  * stops or quiesces its queue and never waits for info->mutex: a task
  * holding the mutex may itself wait on I/O of this disk (the partition
  * scan of a disk being added), and only a failure ends that I/O.
+ *
+ * A request may be in blkfront_submit() while the rings are torn down:
+ * it finds no ring and fails, and its copy-mode pages go back to a pool
+ * that was already freed; blkfront_pools_free() frees them once the
+ * disk is gone.
  */
 #include "common.h"
 
@@ -498,6 +503,25 @@ bool blkfront_idle(struct blkfront_info *info)
 		spin_unlock_irqrestore(&q->lock, flags);
 	}
 	return idle;
+}
+
+/**
+ * blkfront_pools_free() - free the copy-mode pages left in every queue's
+ *	pool.
+ * @info: the device, torn down; no request can be dispatched any more
+ *	(its disk is deleted, or there is none).
+ *
+ * Pages taken by a request that was being sent while the rings were torn
+ * down come back to the pool after the teardown freed it.
+ *
+ * Context: process context, under @info->mutex.
+ */
+void blkfront_pools_free(struct blkfront_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->max_queues; i++)
+		blkfront_pool_free(&info->queues[i]);
 }
 
 /* Set up one queue's ring and channel; nothing stays allocated on error. */

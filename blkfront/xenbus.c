@@ -524,6 +524,7 @@ static void blkfront_disconnect(struct blkfront_info *info)
 			 info->name);
 	blkfront_ring_teardown(info);
 	blkfront_disk_remove(info);
+	blkfront_pools_free(info);
 }
 
 static void blkfront_peer_changed(struct xenpv_dev *xd,
