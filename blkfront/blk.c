@@ -191,12 +191,13 @@ void blkfront_disk_update_limits(struct blkfront_info *info)
 }
 
 /**
- * blkfront_disk_create() - create and add the gendisk.
+ * blkfront_disk_create() - create the tag set and the gendisk.
  * @info: a device whose ring is set up and whose disk parameters are read.
  *
- * Requests are accepted (@info->running) before the disk is added, so
- * the partition scan of device_add_disk() reaches the backend.  On
- * failure everything is undone by blkfront_disk_remove().
+ * Requests are accepted (@info->running) from here on, so that the
+ * partition scan of device_add_disk() (blkfront_disk_add(), from
+ * @info->add_work) reaches the backend.  On failure everything is
+ * undone by blkfront_disk_remove().
  *
  * Context: process context, under @info->mutex.
  * Return: 0 or -errno.
@@ -257,27 +258,54 @@ int blkfront_disk_create(struct blkfront_info *info)
 	spin_lock_irq(&info->lock);
 	info->running = !info->broken;
 	spin_unlock_irq(&info->lock);
-
-	err = device_add_disk(&info->xd.xbdev->dev, gd, NULL);
-	if (err)
-		return err;
-	info->disk_added = true;
 	return 0;
 }
 
 /**
+ * blkfront_disk_add() - add the disk made by blkfront_disk_create().
+ * @info: the device; @info->adding is set.
+ * @announce: set to whether the device still runs with its disk added
+ *	(not disconnected, broken or restored meanwhile): then the caller
+ *	announces Connected.
+ *
+ * device_add_disk() reads the partition table through our queues and
+ * waits for the reads; a backend that never answers is ended by a
+ * disconnect, which fails the reads (see blkfront_disk_remove()).
+ *
+ * Context: @info->add_work only; without @info->mutex, which the
+ * disconnect holds while it waits for this to return.
+ * Return: 0 or -errno from device_add_disk().
+ */
+int blkfront_disk_add(struct blkfront_info *info, bool *announce)
+{
+	int err;
+
+	err = device_add_disk(&info->xd.xbdev->dev, info->gd, NULL);
+	spin_lock_irq(&info->lock);
+	info->adding = false;
+	info->disk_added = !err;
+	*announce = !err && info->running;
+	spin_unlock_irq(&info->lock);
+	return err;
+}
+
+/**
  * blkfront_disk_remove() - remove the disk and free the tag set.
- * @info: the device, with or without (part of) a disk.
+ * @info: the device, with or without (part of) a disk; it no longer
+ *	runs and no request is left on a ring (torn down or never set up).
  *
  * Requests still queued in blk-mq are failed (the device no longer
  * runs, so the restarted queue ends them with an error) before the disk
- * is deleted.
+ * is deleted.  A disk still being added: @info->add_work is cancelled
+ * if it has not started, else waited for; its partition-table reads
+ * fail like any request now, so device_add_disk() returns.
  *
  * Context: process context, under @info->mutex.
  */
 void blkfront_disk_remove(struct blkfront_info *info)
 {
 	struct gendisk *gd = info->gd;
+	bool added;
 
 	if (gd) {
 		/* Requests waiting for a reconnection fail now (not running). */
@@ -287,12 +315,18 @@ void blkfront_disk_remove(struct blkfront_info *info)
 		}
 		blk_mq_kick_requeue_list(gd->queue);
 		blk_mq_start_stopped_hw_queues(gd->queue, true);
+		/* After the kick: the work may wait for a requeued read. */
+		cancel_work_sync(&info->add_work);
+		spin_lock_irq(&info->lock);
+		info->adding = false;
+		added = info->disk_added;
+		info->disk_added = false;
+		spin_unlock_irq(&info->lock);
 		spin_lock(&blkfront_gd_lock);
 		gd->private_data = NULL;
 		spin_unlock(&blkfront_gd_lock);
-		if (info->disk_added)
+		if (added)
 			del_gendisk(gd);
-		info->disk_added = false;
 		spin_lock_irq(&info->lock);
 		info->gd = NULL;
 		spin_unlock_irq(&info->lock);

@@ -122,9 +122,13 @@ struct blkfront_queue {
 /**
  * struct blkfront_info - one virtual block device.
  * @xd: the core's part; the driver data of the xenbus device.
- * @mutex: serialises connecting and tearing down (xenwatch, remove).
- * @lock: protects @running, @broken and @gd; may be taken inside a
- *	queue's lock, never the other way round.
+ * @mutex: serialises connecting and tearing down (xenwatch, remove,
+ *	resume, limits_work).  Never taken by @add_work.  Its holder waits
+ *	for the backend only for a bounded time (a disconnect's drain),
+ *	and for @add_work only once the device stopped running and its
+ *	requests were failed (blkfront_disk_remove()).
+ * @lock: protects @running, @broken, @gd, @adding and @disk_added;
+ *	may be taken inside a queue's lock, never the other way round.
  * @queues: @max_queues queue structs, allocated at probe and kept until
  *	remove (blk-mq hardware queues point at them).
  * @max_queues: entries of @queues: max_queues bounded by the CPUs.
@@ -158,6 +162,9 @@ struct blkfront_queue {
  *	Closing after the backend broke a ring.
  * @limits_work: tells the block layer that flushes or discards are off
  *	(after the backend refused one; changing queue limits may sleep).
+ * @add_work: adds @gd (device_add_disk(), which reads the partition
+ *	table) and then announces Connected, outside the xenwatch thread
+ *	and without @mutex; on system_long_wq.
  * @vdevice: the virtual-device number.
  * @first_minor: first minor of the disk under XENVBD_MAJOR.
  * @nr_minors: minors reserved for the disk and its partitions.
@@ -175,13 +182,16 @@ struct blkfront_queue {
  * @resumed: restores seen (debugfs).
  * @tag_set: the blk-mq tag set, valid when @tag_set_ready.
  * @tag_set_ready: @tag_set was allocated.
- * @gd: the disk, or NULL.
+ * @gd: the disk, or NULL.  Set and cleared under @mutex (and @lock);
+ *	@add_work reads it without locks: it is cleared only after
+ *	@add_work was cancelled or has ended.
+ * @adding: @add_work is queued or running: @gd is not added yet.
  * @disk_added: @gd was added with device_add_disk().
  */
 struct blkfront_info {
 	struct xenpv_dev xd;
 	struct mutex mutex;		/* connect / teardown */
-	spinlock_t lock;		/* running, broken, gd */
+	spinlock_t lock;		/* running, broken, gd, adding... */
 	struct blkfront_queue *queues;
 	unsigned int max_queues;
 	unsigned int nr_queues;
@@ -203,6 +213,7 @@ struct blkfront_info {
 	wait_queue_head_t drained;
 	struct work_struct broken_work;
 	struct work_struct limits_work;
+	struct work_struct add_work;
 
 	u32 vdevice;
 	unsigned int first_minor;
@@ -220,6 +231,7 @@ struct blkfront_info {
 	struct blk_mq_tag_set tag_set;
 	bool tag_set_ready;
 	struct gendisk *gd;
+	bool adding;
 	bool disk_added;
 };
 
@@ -244,6 +256,7 @@ void blkfront_cmd_exit(struct blkfront_cmd *cmd);
 
 /* blk.c */
 int blkfront_disk_create(struct blkfront_info *info);
+int blkfront_disk_add(struct blkfront_info *info, bool *announce);
 void blkfront_disk_remove(struct blkfront_info *info);
 void blkfront_disk_resize(struct blkfront_info *info, u64 sectors);
 void blkfront_disk_update_limits(struct blkfront_info *info);

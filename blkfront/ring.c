@@ -10,22 +10,24 @@
  * touched.
  *
  * Locks: a queue's lock protects its ring and ids; info->lock protects
- * running, broken and gd, and may be taken inside a queue's lock, never
- * the other way round.
+ * running, broken, gd, adding and disk_added, and may be taken inside a
+ * queue's lock, never the other way round.  info->mutex serialises
+ * connecting and tearing down; nothing here takes it.
  *
  * The backend is not trusted: each response is copied off the shared
  * ring before it is looked at, the response producer is bounded by the
  * requests we made, and a backend that breaks either rule gets the
  * device marked broken (all I/O failed, new requests failed at once,
  * state Closing) instead of a crash.  Marking a device broken never
- * stops or quiesces its queue and never waits for info->mutex: a task
- * holding the mutex may itself wait on I/O of this disk (the partition
- * scan of a disk being added), and only a failure ends that I/O.
+ * stops or quiesces its queue and never waits for info->mutex: a
+ * disconnect holds the mutex while it waits for the add work, whose
+ * partition scan waits on I/O of this disk, and only a failure ends
+ * that I/O.
  *
- * A request may be in blkfront_submit() while the rings are torn down:
- * it finds no ring and fails, and its copy-mode pages go back to a pool
- * that was already freed; blkfront_pools_free() frees them once the
- * disk is gone.
+ * A request may be in blkfront_submit() while the rings are torn down
+ * (the add work's partition scan, or any reader): it finds no ring and
+ * fails, and its copy-mode pages go back to a pool that was already
+ * freed; blkfront_pools_free() frees them once the disk is gone.
  */
 #include "common.h"
 
@@ -1023,8 +1025,9 @@ void blkfront_show(struct xenpv_dev *xd, struct seq_file *m)
 	seq_printf(m, "segments: %u indirect-pages: %u queues: %u persistent: %d bounce: %d\n",
 		   info->max_segs, info->indirect_pages, nr, info->persistent,
 		   info->bounce);
-	seq_printf(m, "resumed: %u quiesced: %d\n", info->resumed,
-		   info->quiesced);
+	seq_printf(m, "resumed: %u quiesced: %d adding: %d added: %d\n",
+		   info->resumed, info->quiesced, info->adding,
+		   info->disk_added);
 	spin_unlock_irqrestore(&info->lock, flags);
 
 	if (!nr)

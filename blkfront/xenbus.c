@@ -13,12 +13,24 @@
  *                         removed (xenpv_publish_queues()); we go
  *                         Initialised
  *   backend Connected  -> read sectors/info/sector-size, flush, indirect,
- *                         discard and persistent-grant features, add the
- *                         disk (one hw queue per ring); we go Connected
+ *                         discard and persistent-grant features, create
+ *                         the disk (one hw queue per ring) and queue
+ *                         add_work, which adds it (device_add_disk(),
+ *                         partition scan) and then we go Connected
  *                         (later changes of sectors resize the disk)
- *   backend Closing    -> finish or fail the I/O in flight, delete the
- *     or Closed           disk, free ring, channel and grants; we go
- *                         Closed
+ *   backend Closing    -> finish or fail the I/O in flight, end
+ *     or Closed           add_work (cancelled, or waited for), delete
+ *                         the disk, free ring, channel and grants; we
+ *                         go Closed
+ *
+ * The disk is added from a work item, not from the xenwatch thread that
+ * calls peer_changed: device_add_disk() waits for the partition-table
+ * read, and a backend that never answers it must not stop every other
+ * xenstore watch of the domU (its own Closing included).  add_work never
+ * takes info->mutex; a disconnect, under the mutex, first stops the
+ * device and fails what is in flight, so the reads of a partition scan
+ * still running fail and add_work ends, and only then waits for it
+ * (blkfront_disk_remove()).
  *
  * A backend that breaks the ring protocol gets us to Closing (from a
  * work item, ring.c marks the device broken).
@@ -434,13 +446,15 @@ static void blkfront_print_features(struct blkfront_info *info)
  * The new backend after a restore is connected: same disk, features
  * read again (they may differ: persistent grants, indirect segments,
  * flush, discard), queue limits updated, then the requests that waited
- * (those of the old rings first) are sent.  Under info->mutex.
+ * (those of the old rings first) are sent.  Stays synchronous: the disk
+ * exists, nothing here waits for the backend.  Under info->mutex.
  */
 static void blkfront_reconnect(struct blkfront_info *info)
 {
 	struct xenpv_dev *xd = &info->xd;
 	u64 old_sectors = info->sectors, sectors;
 	u32 old_lss = info->sector_size;
+	bool adding, added;
 	int err;
 
 	err = blkfront_read_params(info);
@@ -459,34 +473,84 @@ static void blkfront_reconnect(struct blkfront_info *info)
 
 	spin_lock_irq(&info->lock);
 	info->running = !info->broken;
+	adding = info->adding;
+	added = info->disk_added;
 	spin_unlock_irq(&info->lock);
 	if (info->quiesced) {
 		blk_mq_unquiesce_queue(info->gd->queue);
 		info->quiesced = false;
 	}
 	blk_mq_kick_requeue_list(info->gd->queue);
+	/*
+	 * Restored while the disk was being added: the partition reads
+	 * taken off the old rings go to the new backend now, and add_work
+	 * announces Connected once the disk is added.
+	 */
+	if (adding)
+		return;
+	/* device_add_disk() failed before the restore. */
+	if (!added) {
+		xenpv_dev_fatal(xd, -ENODEV, "%s: disk not added", info->name);
+		return;
+	}
 	xenpv_set_state(xd, XenbusStateConnected, "reconnected after restore");
 	blkfront_print_features(info);
 }
 
-/* Backend connected: add the disk, or notice a resize.  Under mutex. */
+/*
+ * Add the disk blkfront_connect() created, then announce Connected.
+ * Without info->mutex (see blkfront_disk_add()).  Not announced when
+ * the device stopped meanwhile: broken (broken_work says Closing), being
+ * disconnected (which waits for this before it writes its own state),
+ * or restored and not reconnected yet (blkfront_reconnect() announces
+ * then).  Broken just after the check: broken_work's Closing may come
+ * first, and our Connected is then refused by the core (a logged,
+ * harmless refusal: Closing stays).
+ */
+static void blkfront_add_work(struct work_struct *work)
+{
+	struct blkfront_info *info = container_of(work, struct blkfront_info,
+						  add_work);
+	struct xenpv_dev *xd = &info->xd;
+	bool announce;
+	int err;
+
+	err = blkfront_disk_add(info, &announce);
+	if (err) {
+		xenpv_dev_fatal(xd, err, "adding disk %s", info->name);
+		return;
+	}
+	if (!announce)
+		return;
+	xenpv_set_state(xd, XenbusStateConnected, "disk added");
+	blkfront_print_features(info);
+}
+
+/*
+ * Backend connected: create the disk and queue its addition, or notice
+ * a resize.  Under mutex.
+ */
 static void blkfront_connect(struct blkfront_info *info)
 {
 	struct xenpv_dev *xd = &info->xd;
+	enum xenbus_state state = xenpv_our_state(xd);
 	u64 sectors;
 	int err;
 
-	if (xenpv_our_state(xd) == XenbusStateConnected) {
+	/* After a restore the disk exists: same disk, new backend. */
+	if (state == XenbusStateInitialised && info->gd && info->quiesced) {
+		blkfront_reconnect(info);
+		return;
+	}
+	/* Connected, or the disk is being added by add_work. */
+	if (state == XenbusStateConnected ||
+	    (state == XenbusStateInitialised && info->gd)) {
 		if (!blkfront_read_sectors(info, &sectors))
 			blkfront_disk_resize(info, sectors);
 		return;
 	}
-	if (xenpv_our_state(xd) != XenbusStateInitialised)
+	if (state != XenbusStateInitialised)
 		return;
-	if (info->gd) {
-		blkfront_reconnect(info);
-		return;
-	}
 
 	err = blkfront_read_params(info);
 	if (err)
@@ -497,18 +561,20 @@ static void blkfront_connect(struct blkfront_info *info)
 		xenpv_dev_fatal(xd, err, "adding disk %s", info->name);
 		return;
 	}
-	/* Broken while the disk was added: broken_work says Closing. */
-	if (READ_ONCE(info->broken))
-		return;
-	xenpv_set_state(xd, XenbusStateConnected, "disk added");
-	blkfront_print_features(info);
+	/* device_add_disk() waits for the partition table: not here. */
+	spin_lock_irq(&info->lock);
+	info->adding = true;
+	spin_unlock_irq(&info->lock);
+	queue_work(system_long_wq, &info->add_work);
 }
 
 /*
  * Take the device down: stop new I/O, give the backend a bounded time
- * to answer what is in flight, fail the rest, delete the disk and free
- * ring, channel and grants.  Safe on a half-built device and when
- * called twice.  Under info->mutex.
+ * to answer what is in flight, fail the rest, delete the disk (after
+ * add_work: cancelled before it started, or ended by the failed
+ * partition reads) and free ring, channel and grants.  Safe on a
+ * half-built device and when called twice.  Under info->mutex, which
+ * no task holds while it waits for I/O that was not failed.
  */
 static void blkfront_disconnect(struct blkfront_info *info)
 {
@@ -579,8 +645,9 @@ static void blkfront_broken_work(struct work_struct *work)
 
 	/*
 	 * The queue that broke is failed already; the others now.  Not
-	 * under info->mutex: its holder may be waiting for this I/O to end
-	 * (adding the disk reads its partition table).
+	 * under info->mutex: this I/O must fail now (add_work's partition
+	 * scan may wait for it), not after the mutex's holder, which may
+	 * be a disconnect waiting for add_work.
 	 */
 	blkfront_fail_queues(info);
 	xenpv_dev_error(&info->xd, -EPROTO, "%s: backend broke the ring",
@@ -657,6 +724,7 @@ static int blkfront_probe(struct xenbus_device *xbdev,
 	init_waitqueue_head(&info->drained);
 	INIT_WORK(&info->broken_work, blkfront_broken_work);
 	INIT_WORK(&info->limits_work, blkfront_limits_work);
+	INIT_WORK(&info->add_work, blkfront_add_work);
 	INIT_LIST_HEAD(&info->node);
 
 	err = xenpv_dev_init(&info->xd, xbdev, XENPV_FRONTEND,
