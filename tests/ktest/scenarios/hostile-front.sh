@@ -55,7 +55,7 @@ info-garbage:ok|closed|nodev|eio
 indirect-huge:ok
 discard-bad:ok
 persistent-flap:ok
-rsp-never:hang"
+rsp-never:hang|nodev"
 HOSTILE_CASES=${HOSTILE_CASES:-}
 HOSTILE_CASES=${HOSTILE_CASES//,/ }
 if [ -n "$HOSTILE_CASES" ]; then
