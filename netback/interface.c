@@ -60,11 +60,11 @@ static irqreturn_t nb_interrupt(int irq, void *dev_id)
 
 static void nb_queue_free_bufs(struct nb_queue *q)
 {
-	kvfree(q->tx_copy);
+	vfree(q->tx_copy);
 	q->tx_copy = NULL;
-	kvfree(q->rx_copy);
+	vfree(q->rx_copy);
 	q->rx_copy = NULL;
-	kvfree(q->tx_pkts);
+	vfree(q->tx_pkts);
 	q->tx_pkts = NULL;
 }
 
@@ -149,10 +149,15 @@ int nb_queue_connect(struct nb_queue *q, const char *dir, bool split)
 	init_waitqueue_head(&q->rx_wq);
 	timer_setup(&q->credit_timer, nb_tx_credit_timer, 0);
 
+	/*
+	 * vmalloc, as in-tree netback's queues: each array is some 20 KiB,
+	 * which kmalloc would round up to 32 KiB of contiguous pages
+	 * (counted as slab).  Grant-copy hypercalls take virtual addresses.
+	 */
 	err = -ENOMEM;
-	q->tx_copy = kvcalloc(NB_TX_COPY_OPS, sizeof(*q->tx_copy), GFP_KERNEL);
-	q->rx_copy = kvcalloc(NB_RX_COPY_OPS, sizeof(*q->rx_copy), GFP_KERNEL);
-	q->tx_pkts = kvcalloc(NB_TX_BATCH, nb_tx_pkt_size(), GFP_KERNEL);
+	q->tx_copy = vcalloc(NB_TX_COPY_OPS, sizeof(*q->tx_copy));
+	q->rx_copy = vcalloc(NB_RX_COPY_OPS, sizeof(*q->rx_copy));
+	q->tx_pkts = vcalloc(NB_TX_BATCH, nb_tx_pkt_size());
 	if (!q->tx_copy || !q->rx_copy || !q->tx_pkts)
 		goto out_free_bufs;
 
