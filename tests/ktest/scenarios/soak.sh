@@ -194,15 +194,20 @@ attach_loop() {
 		be=/local/domain/0/backend/vbd/$id/51728
 		off=$(((c * 7) % (xmib * 16)))
 		echo attached >"$S/xvdb"
-		# libxl gives a new backend 10 s to reach InitWait; under the
-		# soak's load dom0's xenbus thread can miss that ("Unable to add
-		# vbd", backend in InitWait a moment later, no hotplug script
-		# run).  Such an attach is undone and tried again, up to 3 times;
-		# the retries are counted ("cycle N retry ...").
+		# libxl kills the block hotplug script after 40 s ("killing
+		# execution of /etc/xen/scripts/block add because of timeout",
+		# then "Unable to add vbd"); under the soak's load the script's
+		# forks crawl on the emulated dom0.  dom0's halves of the loads
+		# run at nice 19 so that the toolstack gets the CPU first; an
+		# attach that still fails is undone and tried again, up to 3
+		# times, and the retries are counted ("cycle N retry ...").
 		for try in 1 2 3; do
 			t0=$SECONDS
-			timeout 120 xl -vvv block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" \
-				>/dev/null 2>"$S/attach.err" && break
+			if timeout 120 xl -vvv block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" \
+				>/dev/null 2>"$S/attach.err"; then
+				echo "$((SECONDS - t0))" >>"$S/attach.secs"
+				break
+			fi
 			cp "$S/attach.err" "/var/log/xen/soak-attach-$c-$try.log"
 			echo "cycle $c retry $try: xl block-attach failed or hung after $((SECONDS - t0)) s: $(grep -E 'error|timed out|timeout' "$S/attach.err" | tail -n 4 | tr '\n' ' ') hotplug log: $(tail -n 3 /var/log/xen/xen-hotplug.log 2>/dev/null | tr '\n' ' ') backend state $(xenstore-read "$be/state" 2>/dev/null), frontend state $(xenstore-read "/local/domain/$id/device/vbd/51728/state" 2>/dev/null)" >>"$S/attach.stat"
 			timeout 60 xl block-detach "$DOMU" xvdb >/dev/null 2>&1
@@ -292,10 +297,13 @@ log "front=$FRONT back=$BACK: $minutes min; fio $fsize QD$fqd per round; TCP $nm
 t_start=$SECONDS
 : >"$S/net.stat"
 : >"$S/attach.stat"
+: >"$S/attach.secs"
 recv_loop "$up_sum" &
 pids+=("$!")
 send_loop &
 pids+=("$!")
+# Test load, not what is tested: behind the toolstack (see attach_loop).
+renice -n 19 -p "${pids[@]}" >/dev/null 2>&1 || log "renice failed: dom0's loads at nice 0"
 drun -t 30 "setsid bash /tmp/soak-fio.sh $fsize $fqd >/dev/null 2>&1 </dev/null &
 setsid bash /tmp/soak-net.sh $down_sum >/dev/null 2>&1 </dev/null &
 sleep 1" || fail "cannot start the domU's loops"
@@ -393,7 +401,9 @@ gib=$(awk -v n="$rounds_ok" -v b="$fbytes" 'BEGIN { printf "%.2f", n * b / 10737
 echo "SOAK duration=$t_load verified_gib=$gib mismatches=$mismatches attach_cycles=$att_ok"
 echo "SOAK-DETAIL front=$FRONT back=$BACK fio_rounds=$rounds_ok fio_bad=$rounds_bad fio_errors=$rounds_err" \
 	"up=$up_ok/$up_sent down=$down_ok/$down_sent net_mib=$(((up_ok + down_ok) * nmib)) net_errors=$net_err" \
-	"attach_mismatch=$att_mm attach_errors=$att_err attach_retries=$att_retry"
+	"attach_mismatch=$att_mm attach_errors=$att_err attach_retries=$att_retry" \
+	"attach_s_max=$(sort -n "$S/attach.secs" 2>/dev/null | tail -n 1)" \
+	"attach_s_median=$(sort -n "$S/attach.secs" 2>/dev/null | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')"
 printf '%s\n' "$astat" | grep -E 'mismatch|error' | head -n 5
 [ -n "$why" ] && fail "$why"
 [ "$mismatches" = 0 ] || fail "$mismatches mismatches (fio $rounds_bad, TCP up $up_mm down $down_mm, xvdb $att_mm)"
