@@ -144,6 +144,23 @@ recv_loop "$1" &
 wait
 EOF
 
+# Where the CPU goes (logged with each progress line): per-thread CPU
+# ticks over 5 s, the busiest 8 first, and the idle share of the
+# kernel's CPUs; run in dom0 and, through the agent, in the domU.
+read -r -d '' HOGS <<'EOF'
+a=$(cat /proc/stat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null)
+sleep 5
+b=$(cat /proc/stat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null)
+{ echo "$a" | sed 's/^/A /'; echo "$b" | sed 's/^/B /'; } | awk '
+$2 == "cpu" { if ($1 == "A") { i0 = $6; s0 = 0; for (k = 3; k <= NF; k++) s0 += $k }
+	else { i1 = $6; s1 = 0; for (k = 3; k <= NF; k++) s1 += $k }; next }
+$2 !~ /^[0-9]+$/ { next }
+$1 == "A" { t[$2] = $15 + $16; next }
+($2 in t) { d = $15 + $16 - t[$2]; if (d > 0) printf "%d %s\n", d, $3 }
+END { if (s1 > s0) printf "9999999 idle=%d%%\n", 100 * (i1 - i0) / (s1 - s0) }' |
+	sort -rn | head -n 9 | sed 's/^9999999 //' | tr '\n' ' '
+EOF
+
 # dom0's halves of the network loop (lines in $S/net.stat).  Test load,
 # not what is tested: each runs at nice 19 from its first command (its
 # nc, cat and sha256sum too), behind the toolstack (see attach_loop).
@@ -298,6 +315,7 @@ dd if=/dev/urandom of=/tmp/soak.tx bs=1M count=$nmib 2>/dev/null && sha256sum </
 	fail "cannot make the domU's transfer file: $up_sum"
 put_file /tmp/soak-fio.sh "$FIO_LOOP" || fail "cannot copy the fio loop to the domU"
 put_file /tmp/soak-net.sh "$NET_LOOP" || fail "cannot copy the network loop to the domU"
+put_file /tmp/soak-hogs.sh "$HOGS" || fail "cannot copy the CPU sampler to the domU"
 domu_bad0=$(domu_run -t 30 "dmesg | grep -cE '$BAD'")
 dom0_lines0=$(dmesg | wc -l)
 log "front=$FRONT back=$BACK: $minutes min; fio $fsize QD$fqd per round; TCP $nmib MiB a transfer each way; xvdb $xmib MiB"
@@ -325,7 +343,7 @@ count() { printf '%s\n' "$1" | grep -cE "$2"; }
 deadline=$((t_start + minutes * 60))
 why=""
 last_fio=$SECONDS last_net=$SECONDS last_att=$SECONDS
-n_fio=0 n_net=0 n_att=0 next_log=$((SECONDS + 300))
+n_fio=0 n_net=0 n_att=0 next_log=$((SECONDS + 120))
 while [ $SECONDS -lt "$deadline" ]; do
 	sleep 20
 	[ -e "$S/abort" ] && { why="attach loop: $(grep -E 'error|mismatch' "$S/attach.stat" | tail -n 1)"; break; }
@@ -358,6 +376,9 @@ while [ $SECONDS -lt "$deadline" ]; do
 	[ $((SECONDS - last_att)) -gt "$stall" ] && { why="attach loop: no cycle in $stall s (a hang?): $(tail -n 1 "$S/attach.stat")"; break; }
 	if [ $SECONDS -ge "$next_log" ]; then
 		log "$((SECONDS - t_start)) s: fio rounds $n_fio, transfers checked $n_net, attach cycles $n_att"
+		log "  dom0 CPU ticks in 5 s: $(bash -c "$HOGS")"
+		log "  domU CPU ticks in 5 s: $(drun -t 60 'sh /tmp/soak-hogs.sh')"
+		log "  vCPU seconds: $(xl vcpu-list 2>/dev/null | awk 'NR > 1 { t[$1] += $6 } END { for (d in t) printf "%s %.0f ", d, t[d] }')"
 		next_log=$((SECONDS + 300))
 	fi
 done
