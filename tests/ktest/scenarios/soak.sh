@@ -336,6 +336,17 @@ attach_loop &
 apid=$!
 pids+=("$apid")
 
+# The event core's lateeoi counters of each backend device (xenbus
+# sysfs, any driver): events, spurious events, jiffies the EOI was held.
+eoi_stats() {
+	local d
+	for d in /sys/bus/xen-backend/devices/*; do
+		[ -e "$d/events" ] || continue
+		printf '%s %s/%s/%s ' "${d##*/}" "$(cat "$d/events")" \
+			"$(cat "$d/spurious_events")" "$(cat "$d/jiffies_eoi_delayed")"
+	done
+}
+
 # count <file content> <extended regex>: matching lines.
 count() { printf '%s\n' "$1" | grep -cE "$2"; }
 
@@ -379,6 +390,7 @@ while [ $SECONDS -lt "$deadline" ]; do
 		log "  dom0 CPU ticks in 5 s: $(bash -c "$HOGS")"
 		log "  domU CPU ticks in 5 s: $(drun -t 60 'sh /tmp/soak-hogs.sh')"
 		log "  vCPU seconds: $(xl vcpu-list 2>/dev/null | awk 'NR > 1 { t[$1] += $6 } END { for (d in t) printf "%s %.0f ", d, t[d] }')"
+		log "  backend lateeoi (events/spurious/jiffies delayed): $(eoi_stats)"
 		next_log=$((SECONDS + 300))
 	fi
 done
@@ -426,6 +438,7 @@ att_err=$(count "$astat" ' error')
 att_retry=$(count "$astat" ' retry ')
 mismatches=$((rounds_bad + up_mm + down_mm + att_mm))
 gib=$(awk -v n="$rounds_ok" -v b="$fbytes" 'BEGIN { printf "%.2f", n * b / 1073741824 }')
+log "backend lateeoi at the end (events/spurious/jiffies delayed): $(eoi_stats)"
 echo "SOAK duration=$t_load verified_gib=$gib mismatches=$mismatches attach_cycles=$att_ok"
 echo "SOAK-DETAIL front=$FRONT back=$BACK fio_rounds=$rounds_ok fio_bad=$rounds_bad fio_errors=$rounds_err" \
 	"up=$up_ok/$up_sent down=$down_ok/$down_sent net_mib=$(((up_ok + down_ok) * nmib)) net_errors=$net_err" \
