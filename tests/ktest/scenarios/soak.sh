@@ -341,9 +341,9 @@ pids+=("$apid")
 eoi_stats() {
 	local d
 	for d in /sys/bus/xen-backend/devices/*; do
-		[ -e "$d/events" ] || continue
-		printf '%s %s/%s/%s ' "${d##*/}" "$(cat "$d/events")" \
-			"$(cat "$d/spurious_events")" "$(cat "$d/jiffies_eoi_delayed")"
+		[ -e "$d/xenbus/events" ] || continue
+		printf '%s %s/%s/%s ' "${d##*/}" "$(cat "$d/xenbus/events")" \
+			"$(cat "$d/xenbus/spurious_events")" "$(cat "$d/xenbus/jiffies_eoi_delayed")"
 	done
 }
 
