@@ -250,10 +250,30 @@ qemu_cmdline() {
 # board_slot: wait for one of nproc board slots (flock), so that parallel
 # runs on one machine never put more than one QEMU board on each core.  The
 # lock is held by this shell and QEMU until both exit.
+#
+# A run with a scenario whose header says "# host: whole" (the soak and
+# the benchmarks: a second board on the host starves the emulated CPUs,
+# the toolstack's hotplug scripts overrun libxl's 40 s and the figures
+# drop ~5x) takes every slot, in order (two such runs cannot deadlock),
+# so no other board runs beside it.
 board_slot() {
-	local dir=$XENPV_CACHE/board-slots n i waited=0
+	local dir=$XENPV_CACHE/board-slots n i waited=0 s fd
 	n=$(nproc)
 	mkdir -p "$dir"
+	for s in "${SCENARIOS[@]}"; do
+		grep -qx '# host: whole' "$KTEST_DIR/scenarios/$s.sh" || continue
+		say "scenario $s needs the whole host: taking all $n board slots"
+		BOARD_SLOT_FDS=()
+		for ((i = 0; i < n; i++)); do
+			exec {fd}>"$dir/slot$i"
+			if ! flock -n "$fd"; then
+				say "board slot $i busy (another run on this machine): waiting for it"
+				flock "$fd"
+			fi
+			BOARD_SLOT_FDS+=("$fd")
+		done
+		return 0
+	done
 	while :; do
 		for ((i = 0; i < n; i++)); do
 			exec {BOARD_SLOT_FD}>"$dir/slot$i"

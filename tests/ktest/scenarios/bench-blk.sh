@@ -7,6 +7,7 @@
 # Settings: BENCH_REPS (3), BLK_RUNTIME seconds per job (3), BLK_SIZE (64M),
 # BLK_ENGINE (io_uring).  Needs /job/bin/fio (the static fio that
 # tests/ktest/bench builds and hands to the run with XENPV_JOB_BIN).
+# host: whole
 # timeout: 1500
 REPS=${BENCH_REPS:-3}
 RT=${BLK_RUNTIME:-3}

@@ -10,6 +10,7 @@
 # "BENCHINFO con.hvc0_driver" says which one was measured.
 # Prints "BENCH con.hvc0_bps <value>" (one per repetition).
 # Settings: BENCH_REPS (3), CON_BYTES (16384).
+# host: whole
 # timeout: 900
 REPS=${BENCH_REPS:-3}
 B=${CON_BYTES:-16384}

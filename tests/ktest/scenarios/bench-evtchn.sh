@@ -5,6 +5,7 @@
 # notify -> read -> unmask both ways, EVT_ITERS round trips per
 # repetition, pinned to CPU 0.  Prints "BENCH <metric> <value>" (us).
 # Settings: BENCH_REPS (3), EVT_ITERS (1000).
+# host: whole
 # timeout: 600
 REPS=${BENCH_REPS:-3}
 N=${EVT_ITERS:-1000}

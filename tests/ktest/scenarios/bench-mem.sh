@@ -9,6 +9,7 @@
 # MEM_DEVS, are the figures (KiB per device).
 # Prints "BENCH <metric> <value>" lines (one per repetition).
 # Settings: BENCH_REPS (3), MEM_DEVS (1, at most 4).
+# host: whole
 # timeout: 1800
 REPS=${BENCH_REPS:-3}
 N=${MEM_DEVS:-1}

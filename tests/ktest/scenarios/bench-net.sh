@@ -7,6 +7,7 @@
 # Prints "BENCH <metric> <value>" lines (one per repetition).
 # Settings: BENCH_REPS (3), NET_TIME seconds per iperf3 run (3),
 # PING_COUNT (200).
+# host: whole
 # timeout: 1200
 REPS=${BENCH_REPS:-3}
 T=${NET_TIME:-3}

@@ -26,6 +26,7 @@
 # SOAK_NET_MIB (8), SOAK_XVDB_MIB (8), SOAK_ATTACH_PAUSE (5 s between
 # cycles), SOAK_STALL (600 s), SOAK_DRAIN (600 s).
 # needs: fio
+# host: whole
 # timeout: 3000
 # timeout-from: SOAK_MINUTES 30 1200
 # shellcheck disable=SC2016 # the domU commands are expanded in the domU
@@ -354,7 +355,7 @@ count() { printf '%s\n' "$1" | grep -cE "$2"; }
 deadline=$((t_start + minutes * 60))
 why=""
 last_fio=$SECONDS last_net=$SECONDS last_att=$SECONDS
-n_fio=0 n_net=0 n_att=0 next_log=$((SECONDS + 120))
+n_fio=0 n_net=0 n_att=0 next_log=$((SECONDS + 120)) idle=""
 while [ $SECONDS -lt "$deadline" ]; do
 	sleep 20
 	[ -e "$S/abort" ] && { why="attach loop: $(grep -E 'error|mismatch' "$S/attach.stat" | tail -n 1)"; break; }
@@ -387,7 +388,9 @@ while [ $SECONDS -lt "$deadline" ]; do
 	[ $((SECONDS - last_att)) -gt "$stall" ] && { why="attach loop: no cycle in $stall s (a hang?): $(tail -n 1 "$S/attach.stat")"; break; }
 	if [ $SECONDS -ge "$next_log" ]; then
 		log "$((SECONDS - t_start)) s: fio rounds $n_fio, transfers checked $n_net, attach cycles $n_att"
-		log "  dom0 CPU ticks in 5 s: $(bash -c "$HOGS")"
+		hogs=$(bash -c "$HOGS")
+		log "  dom0 CPU ticks in 5 s: $hogs"
+		idle=$(printf '%s\n' "$hogs" | sed -n 's/^idle=\([0-9]*\)%.*/\1/p')
 		log "  domU CPU ticks in 5 s: $(drun -t 60 'sh /tmp/soak-hogs.sh')"
 		log "  vCPU seconds: $(xl vcpu-list 2>/dev/null | awk 'NR > 1 { t[$1] += $6 } END { for (d in t) printf "%s %.0f ", d, t[d] }')"
 		log "  backend lateeoi (events/spurious/jiffies delayed): $(eoi_stats)"
@@ -395,6 +398,7 @@ while [ $SECONDS -lt "$deadline" ]; do
 	fi
 done
 t_load=$((SECONDS - t_start))
+[ -n "$why" ] && [ -n "$idle" ] && why="$why (dom0 ${idle}% idle at the last sample)"
 [ -n "$why" ] && log "stopping early after $t_load s: $why"
 
 # Drain: the senders and the attach loop stop first, the receivers
