@@ -174,6 +174,7 @@ struct blkback_queue {
 	unsigned int inflight;
 	bool broken;
 	bool stalled;
+	bool eoi_work;		/* a request taken since the last EOI */
 	struct blkback_req *reqs;
 	struct blkback_seg *segs;
 	struct gnttab_map_grant_ref *map_ops;

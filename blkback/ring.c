@@ -12,7 +12,12 @@
  *
  * The event channel is bound with late EOI: the interrupt handler only
  * wakes the thread, which EOIs after it looked at the ring, flagging
- * the event spurious when it found no new request.
+ * the event spurious when no request was taken since the previous EOI.
+ * (Not "this pass found none": a pass woken by a completion often takes
+ * the requests whose event is still on its way, and the event's own
+ * pass then finds the ring empty.  Flagging that spurious made the
+ * event core hold the channel masked for 1, 2, 4 ... up to HZ jiffies
+ * under a steady load.)
  *
  * Persistent grants (feature-persistent) stay mapped after the request
  * that brought them, up to max_persistent_grants per queue; the least
@@ -776,10 +781,13 @@ static int blkback_worker(void *arg)
 			work = blkback_consume(q);
 		blkback_push(q);
 		/* A stalled queue saw a request: not spurious. */
-		if (eoi)
-			xenpv_evtchn_eoi(&q->evtchn,
-					 work > 0 || q->stalled ?
+		if (work > 0 || q->stalled)
+			q->eoi_work = true;
+		if (eoi) {
+			xenpv_evtchn_eoi(&q->evtchn, q->eoi_work ?
 					 0 : XEN_EOI_FLAG_SPURIOUS);
+			q->eoi_work = false;
+		}
 		blkback_housekeeping(q);
 	}
 	return 0;
