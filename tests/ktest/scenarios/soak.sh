@@ -224,10 +224,11 @@ attach_loop() {
 		# execution of /etc/xen/scripts/block add because of timeout",
 		# then "Unable to add vbd"); under the soak's load the script's
 		# forks crawl on the emulated dom0.  dom0's halves of the loads
-		# run at nice 19 (not enough on its own: with our drivers the
-		# load in dom0's kernel starved it, docs/hostile.md); an attach
-		# that still fails is undone and tried again, up to 3 times,
-		# and the retries are counted ("cycle N retry ...").
+		# run at nice 19, and the scenario takes the whole host (# host:
+		# whole): with a second board on a 2-core host every driver pair
+		# failed here, Debian's too (docs/hostile.md).  An attach that
+		# still fails is undone and tried again, up to 3 times, and the
+		# retries are counted ("cycle N retry ...").
 		for try in 1 2 3; do
 			t0=$SECONDS
 			if timeout 120 xl -vvv block-attach "$DOMU" "format=raw, vdev=xvdb, access=rw, target=$ximg" \
