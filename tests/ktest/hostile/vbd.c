@@ -511,7 +511,12 @@ static void c_prod_huge(struct hv *hv)
 	notify_remote_via_irq(hv->irq);
 }
 
-/* Requests after we said Closing. */
+/*
+ * Requests after we said Closing.  The backend learns of Closing from a
+ * xenstore watch, so requests that beat the watch may be answered; what
+ * the case wants is the disconnect, so it waits for that (nr 3: more
+ * responses than it asks for), not for the answers.
+ */
 static void c_after_closing(struct hv *hv)
 {
 	xenbus_switch_state(hv->dev, XenbusStateClosing);
@@ -718,7 +723,7 @@ static const struct hcase hcases[] = {
 	/* Ring abuse: the device disconnected. */
 	{ "prod-jump", "disc", NULL, c_prod_jump, 1 },
 	{ "prod-huge", "disc", NULL, c_prod_huge, 1 },
-	{ "after-closing", "disc", NULL, c_after_closing, 2 },
+	{ "after-closing", "disc", NULL, c_after_closing, 3 },
 	/* Handshakes a backend must refuse (or survive). */
 	HS("hs-normal", hs_normal, "conn"),
 	HS("hs-bad-ring-ref", hs_bad_ring_ref, "noconn"),
