@@ -81,11 +81,24 @@ insmod /job/modules/hostile/xenpv-hostile-vbdback.ko || fail "insmod xenpv-hosti
 truncate -s 64M "$img"
 
 # fresh_domu: destroy the domU and start it again with no disk.
+# The old domain's backends must be gone from xenstore first: while
+# dom0 still tears them down, the new vif may not reach InitWait within
+# libxl's 10 s and xl create fails; it is then tried once more.
 fresh_domu() {
+	local old=$id try
 	xl destroy "$DOMU" || return 1
 	wait_for 30 sh -c "! xl domid $DOMU >/dev/null 2>&1" || return 1
+	wait_for 60 sh -c "! xenstore-ls /local/domain/0/backend/vif/$old >/dev/null 2>&1 &&
+		! xenstore-ls /local/domain/0/backend/vbd/$old >/dev/null 2>&1" ||
+		echo "    domain $old's backends are still in xenstore after 60 s"
 	domu_config | sed '/^disk = /d' >/run/domu-nodisk.cfg
-	xl create /run/domu-nodisk.cfg >/dev/null || return 1
+	for try in 1 2; do
+		xl create /run/domu-nodisk.cfg >/dev/null && break
+		[ "$try" = 2 ] && return 1
+		echo "    xl create failed; once more in 10 s"
+		xl destroy "$DOMU" >/dev/null 2>&1
+		sleep 10
+	done
 	domu_wait_agent 240 || return 1
 	domu_run "ip link set eth0 up; ip addr replace 169.254.2.2/16 dev eth0" >/dev/null
 	id=$(domid_of)
