@@ -84,8 +84,15 @@ truncate -s 64M "$img"
 # The old domain's backends must be gone from xenstore first: while
 # dom0 still tears them down, the new vif may not reach InitWait within
 # libxl's 10 s and xl create fails; it is then tried once more.
+# The old domU's kernel log is scanned first (the runner only sees the
+# last domU's): a BUG, WARNING or Oops there fails the scenario at its end.
 fresh_domu() {
-	local old=$id try
+	local old=$id try bad
+	bad=$(domu_dmesg_new | grep -aE "$BADLOG" | head -n 3 | tr '\n' ' ')
+	if [ -n "$bad" ]; then
+		echo "    domain $old's kernel log: $bad"
+		old_bad="$old_bad domain $old: $bad;"
+	fi
 	xl destroy "$DOMU" || return 1
 	wait_for 30 sh -c "! xl domid $DOMU >/dev/null 2>&1" || return 1
 	wait_for 60 sh -c "! xenstore-ls /local/domain/0/backend/vif/$old >/dev/null 2>&1 &&
@@ -106,7 +113,7 @@ fresh_domu() {
 	be=/local/domain/0/backend/vbd/$id/$vdev
 }
 
-total=0 passed=0 fresh=0
+total=0 passed=0 fresh=0 old_bad=
 for spec in $CASES; do
 	c=${spec%%:*} expect=${spec#*:}
 	total=$((total + 1))
@@ -222,4 +229,5 @@ dd if=/dev/xvda bs=1M count=4 iflag=direct 2>/dev/null | sha256sum | cut -c1-64'
 
 echo "hostile-front ($FRONT blkfront): $passed of $total cases passed ($fresh fresh domUs)"
 assert_eq "$sum_after" "$sum_before" "data on xvda after the hostile cases"
+[ -z "$old_bad" ] || fail "kernel log of a replaced domU:$old_bad"
 [ "$passed" = "$total" ] || fail "$((total - passed)) of $total hostile cases failed: $(grep -v ' PASS$' "$out" | cut -d' ' -f1 | tr '\n' ' ')"
